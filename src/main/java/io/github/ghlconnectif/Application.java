@@ -1,0 +1,65 @@
+package io.github.ghlconnectif;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.GhlOperationRoutes;
+import io.github.ghlconnectif.camel.OAuthRoutes;
+import io.github.ghlconnectif.cli.CallCommand;
+import io.github.ghlconnectif.cli.CatalogCommand;
+import io.github.ghlconnectif.config.ConfigurationException;
+import org.apache.camel.main.Main;
+
+/**
+ * {@code java -jar ghl-connectif-sync.jar} runs the connector; {@code catalog} and {@code call} are one-off commands.
+ */
+public final class Application {
+
+    /** Bundled defaults first, then {@code ./application.properties} where the jar is started. */
+    public static final String PROPERTY_LOCATIONS =
+            "classpath:application.properties;optional=true,file:application.properties;optional=true";
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
+        switch (command) {
+            case "run" -> System.exit(run(args));
+            case "catalog" -> System.exit(new CatalogCommand(System.out).run());
+            case "call" -> System.exit(new CallCommand(System.out, System.err).run(args));
+            default -> {
+                System.err.println("Unknown command '" + command + "'. Usage: java -jar ghl-connectif-sync.jar"
+                        + " [catalog | call <operation> name=value... [body='{json}' | body=@file.json]]");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static int run(String[] args) {
+        try {
+            return newMain().run(args);
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof ConfigurationException)) {
+                cause = cause.getCause();
+            }
+            System.err.println("ghl-connectif-sync cannot start: " + cause.getMessage());
+            return 1;
+        }
+    }
+
+    /** The connector as Camel Main runs it: routes in Java and in {@code routes/*.yaml}. */
+    public static Main newMain() {
+        Main main = new Main();
+        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        main.configure().addConfiguration(ConnectorConfiguration.class);
+        main.configure().addRoutesBuilder(new GhlOperationRoutes());
+        main.configure().addRoutesBuilder(new OAuthRoutes());
+        return main;
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.ghlconnectif;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.auth.GhlOAuthClient;
+import io.github.ghlconnectif.auth.OAuthTokenProvider;
+import io.github.ghlconnectif.auth.PrivateTokenProvider;
+import io.github.ghlconnectif.auth.StoredToken;
+import io.github.ghlconnectif.auth.TokenCipher;
+import io.github.ghlconnectif.auth.TokenProvider;
+import io.github.ghlconnectif.auth.TokenStore;
+import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.ghl.GhlClient;
+import io.github.ghlconnectif.ghl.RateBudgets;
+import io.github.ghlconnectif.store.Store;
+import org.apache.camel.Service;
+
+/**
+ * Builds the connector's parts from its settings, each once and only when first needed, and closes them on stop.
+ * The Camel routes and the command-line commands use the same parts.
+ */
+public final class Connector implements Service {
+
+    public static final String MODE_OAUTH = "oauth";
+    public static final String MODE_PRIVATE_TOKEN = "private-token";
+
+    private final Settings settings;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final RateBudgets rateBudgets = new RateBudgets();
+    private final String authMode;
+    private HttpClient http;
+    private Store store;
+    private OAuthTokenProvider oauthTokens;
+    private GhlClient ghl;
+
+    public Connector(Settings settings) {
+        this.settings = settings;
+        this.authMode = settings.get("ghl.auth.mode", MODE_OAUTH);
+        if (!authMode.equals(MODE_OAUTH) && !authMode.equals(MODE_PRIVATE_TOKEN)) {
+            throw new ConfigurationException("ghl.auth.mode must be oauth or private-token, not '" + authMode + "'");
+        }
+    }
+
+    /** Fails at start-up, naming the property, when the configuration cannot work. */
+    public void validate() {
+        if (isOAuth()) {
+            oauthClient();
+            cipher();
+        } else {
+            tokenProvider();
+        }
+        settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public boolean isOAuth() {
+        return authMode.equals(MODE_OAUTH);
+    }
+
+    /** The location used when a call names none. */
+    public Optional<String> defaultLocationId() {
+        return settings.optional("ghl.location-id");
+    }
+
+    public RateBudgets rateBudgets() {
+        return rateBudgets;
+    }
+
+    public synchronized Store store() {
+        if (store == null) {
+            store = Store.open(settings.get("store.url", "jdbc:h2:file:./data/ghl-connectif-sync"),
+                    settings.get("store.username", ""), settings.get("store.password", ""),
+                    settings.getInt("store.pool-size", 10));
+        }
+        return store;
+    }
+
+    public synchronized OAuthTokenProvider oauthTokens() {
+        if (!isOAuth()) {
+            throw new ConfigurationException("OAuth is off: ghl.auth.mode is " + authMode);
+        }
+        if (oauthTokens == null) {
+            oauthTokens = new OAuthTokenProvider(new TokenStore(store(), cipher()), oauthClient(),
+                    settings.getDuration("ghl.oauth.refresh-ahead", Duration.ofMinutes(5)));
+        }
+        return oauthTokens;
+    }
+
+    public synchronized GhlOAuthClient oauthClient() {
+        String why = "needed when ghl.auth.mode=oauth";
+        return new GhlOAuthClient(baseUrl(), apiVersion(), settings.require("ghl.oauth.client-id", why),
+                settings.require("ghl.oauth.client-secret", why), settings.optional("ghl.oauth.redirect-uri").orElse(null),
+                http(), timeout(), mapper);
+    }
+
+    public synchronized TokenProvider tokenProvider() {
+        if (isOAuth()) {
+            return oauthTokens();
+        }
+        String why = "needed when ghl.auth.mode=private-token";
+        return new PrivateTokenProvider(settings.require("ghl.location-id", why), settings.require("ghl.private-token", why),
+                StoredToken.scopes(settings.get("ghl.private-token.scopes", "")));
+    }
+
+    public synchronized GhlClient ghl() {
+        if (ghl == null) {
+            ghl = new GhlClient(baseUrl(), apiVersion(), tokenProvider(), rateBudgets, http(), timeout(),
+                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper);
+        }
+        return ghl;
+    }
+
+    public String baseUrl() {
+        return settings.get("ghl.base-url", "https://services.leadconnectorhq.com");
+    }
+
+    private String apiVersion() {
+        return settings.get("ghl.api-version", "2021-07-28");
+    }
+
+    private Duration timeout() {
+        return settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+    }
+
+    private TokenCipher cipher() {
+        return new TokenCipher(settings.require("store.secret-key",
+                "the key that encrypts stored OAuth tokens; generate one with: openssl rand -base64 32"));
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(settings.getDuration("ghl.http.connect-timeout", Duration.ofSeconds(10)))
+                    .build();
+        }
+        return http;
+    }
+
+    @Override
+    public void start() {
+        // parts are built on first use
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.github.ghlconnectif.camel;
+
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.ghl.GhlCatalog;
+import io.github.ghlconnectif.ghl.GhlOperation;
+import org.apache.camel.builder.RouteBuilder;
+
+/** One {@code direct:ghl-<operation-id>} endpoint per GHL operation, for YAML routes to call by name. */
+public final class GhlOperationRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
+                Connector.class);
+        for (GhlOperation operation : GhlCatalog.operations()) {
+            from(operation.endpointUri())
+                    .routeId("ghl-" + operation.id())
+                    .process(new GhlOperationProcessor(operation, connector));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.ghlconnectif.ghl;
+
+import java.util.List;
+
+/**
+ * Every failure of a GHL call: the HTTP status (0 when no response came back), GHL's message (a string, or the
+ * list of strings GHL sends on 422), the {@code traceId}, the operation, and whether retrying can help.
+ */
+public class GhlApiException extends RuntimeException {
+
+    private final String operation;
+    private final int status;
+    private final List<String> messages;
+    private final String traceId;
+    private final boolean transientFailure;
+
+    public GhlApiException(String operation, int status, List<String> messages, String traceId,
+            boolean transientFailure, Throwable cause) {
+        super(describe(operation, status, messages, traceId), cause);
+        this.operation = operation;
+        this.status = status;
+        this.messages = List.copyOf(messages);
+        this.traceId = traceId;
+        this.transientFailure = transientFailure;
+    }
+
+    /** A failure decided before any request was sent (missing parameter, missing scope, no token). */
+    public static GhlApiException beforeCall(String operation, String message) {
+        return new GhlApiException(operation, 0, List.of(message), null, false, null);
+    }
+
+    /** A transport failure: timeout, refused or reset connection. Always transient. */
+    public static GhlApiException transport(String operation, Throwable cause) {
+        String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new GhlApiException(operation, 0, List.of(reason), null, true, cause);
+    }
+
+    public static boolean isTransientStatus(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    public int getStatus() {
+        return status;
+    }
+
+    public List<String> getMessages() {
+        return messages;
+    }
+
+    public String getTraceId() {
+        return traceId;
+    }
+
+    public boolean isTransient() {
+        return transientFailure;
+    }
+
+    private static String describe(String operation, int status, List<String> messages, String traceId) {
+        StringBuilder text = new StringBuilder("GHL ").append(operation).append(" failed");
+        if (status > 0) {
+            text.append(" with HTTP ").append(status);
+        }
+        if (!messages.isEmpty()) {
+            text.append(": ").append(String.join("; ", messages));
+        }
+        if (traceId != null) {
+            text.append(" (traceId ").append(traceId).append(')');
+        }
+        return text.toString();
+    }
+}

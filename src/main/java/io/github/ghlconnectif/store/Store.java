@@ -1,0 +1,86 @@
+package io.github.ghlconnectif.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.ghlconnectif.config.ConfigurationException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connector's JDBC store: an embedded H2 file by default, PostgreSQL when {@code store.url} says so. The same
+ * schema, migrated by Flyway from {@code db/migration}, runs on both.
+ */
+public final class Store implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final boolean postgres;
+
+    private Store(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.postgres = postgres;
+    }
+
+    /** Opens the pool and brings the schema up to date. */
+    public static Store open(String url, String username, String password, int poolSize) {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        if (!postgres && !url.startsWith("jdbc:h2:")) {
+            throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("store");
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
+        }
+        return new Store(dataSource, postgres);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** The URL without its query or H2 settings, where a password may stand. */
+    static String safeUrl(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', ';'}) {
+            int at = url.indexOf(c);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return url.substring(0, cut);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}
