@@ -1,7 +1,13 @@
 package io.github.ghlconnectif;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
@@ -9,6 +15,7 @@ import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.Settings;
 import org.apache.camel.main.Main;
 
 /**
@@ -25,6 +32,9 @@ public final class Application {
 
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
+        if (!command.equals("run")) {
+            System.setProperty("LOG_TARGET", "System.err");
+        }
         switch (command) {
             case "run" -> System.exit(run(args));
             case "catalog" -> System.exit(new CatalogCommand(System.out).run());
@@ -50,10 +60,35 @@ public final class Application {
         }
     }
 
+    /**
+     * Camel Main reads environment variables for our own keys but not for every {@code camel.*} key (such as
+     * {@code CAMEL_SERVER_PORT}), so each key of the bundled properties is looked up in the environment here; a
+     * {@code -D} system property still wins.
+     */
+    static Map<String, String> environmentOverrides() {
+        Properties defaults = new Properties();
+        try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                defaults.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> overrides = new TreeMap<>();
+        for (String key : defaults.stringPropertyNames()) {
+            String value = System.getenv(Settings.environmentName(key));
+            if (value != null && System.getProperty(key) == null) {
+                overrides.put(key, value);
+            }
+        }
+        return overrides;
+    }
+
     /** The connector as Camel Main runs it: routes in Java and in {@code routes/*.yaml}. */
     public static Main newMain() {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        environmentOverrides().forEach(main::addOverrideProperty);
         // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");

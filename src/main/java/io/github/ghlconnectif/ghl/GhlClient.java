@@ -63,7 +63,7 @@ public final class GhlClient {
         String op = operation.id();
         URI uri = uri(operation, locationId, params);
         String json = jsonBody(operation, locationId, body);
-        AccessToken token = tokens.token(locationId);
+        AccessToken token = token(op, locationId);
         token.missingScope(operation.scope()).ifPresent(scope -> {
             throw GhlApiException.beforeCall(op, "the token of location " + locationId + " lacks the scope " + scope
                     + " that " + op + " needs; add it to the app (ghl.oauth.scopes) and install again");
@@ -90,6 +90,15 @@ public final class GhlClient {
                 continue;
             }
             return answer(op, response);
+        }
+    }
+
+    /** The location's token; a failure to get one is reported as a failure of the operation asked for. */
+    private AccessToken token(String op, String locationId) {
+        try {
+            return tokens.token(locationId);
+        } catch (GhlApiException e) {
+            throw new GhlApiException(op, e.getStatus(), e.getMessages(), e.getTraceId(), e.isTransient(), e);
         }
     }
 

@@ -73,6 +73,7 @@ public final class LocationRateBudget {
         }
         if (intervalHeader != null && intervalHeader > 0) {
             intervalMs = intervalHeader;
+            windowEnd = Math.min(windowEnd, clock.getAsLong() + intervalMs);
         }
         if (remainingHeader != null && remainingHeader >= 0) {
             used = Math.max(used, max - remainingHeader);
@@ -86,6 +87,7 @@ public final class LocationRateBudget {
     public synchronized long backOff() {
         long pause = intervalMs + ThreadLocalRandom.current().nextLong(intervalMs / 5 + 1);
         pausedUntil = Math.max(pausedUntil, clock.getAsLong() + pause);
+        windowEnd = pausedUntil;
         used = max;
         notifyAll();
         return pause;

@@ -1,0 +1,64 @@
+package io.github.ghlconnectif.ghl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class LocationRateBudgetTest {
+
+    @Test
+    void startsAtGhlsDocumentedLimitsAndFollowsTheHeaders() {
+        LocationRateBudget budget = new LocationRateBudget();
+        assertEquals(100, budget.max());
+        assertEquals(10_000, budget.intervalMs());
+        assertEquals(200_000, budget.dailyRemaining());
+
+        budget.update(500, 5_000L, 420, 199_000L);
+
+        assertEquals(500, budget.max());
+        assertEquals(5_000, budget.intervalMs());
+        assertEquals(199_000, budget.dailyRemaining());
+    }
+
+    @Test
+    void liveWorkGoesBeforeBackgroundWork() throws Exception {
+        LocationRateBudget budget = new LocationRateBudget();
+        budget.update(1, 300L, 0, null);
+        budget.acquire(Priority.LIVE);
+        List<Priority> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(2);
+        Thread background = new Thread(() -> take(budget, Priority.BACKGROUND, order, done));
+        background.start();
+        awaitWaiting(background);
+        Thread live = new Thread(() -> take(budget, Priority.LIVE, order, done));
+        live.start();
+
+        assertTrue(done.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of(Priority.LIVE, Priority.BACKGROUND), order);
+    }
+
+    private static void take(LocationRateBudget budget, Priority priority, List<Priority> order, CountDownLatch done) {
+        try {
+            budget.acquire(priority);
+            order.add(priority);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.github.ghlconnectif.ghl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.report.ValidationReport.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * GHL's own OpenAPI files (outside the repository, in {@code -Dghl.openapi.dir}), with their known defects patched in
+ * memory, as request validators. The patched copies are written under {@code target/} only, never into the sources.
+ */
+final class OpenApiContract {
+
+    static final String DIR_PROPERTY = "ghl.openapi.dir";
+    static final String CONTACTS = "apps/contacts.json";
+    static final String BUSINESSES = "apps/businesses.json";
+    static final String COMMON = "common/common-schemas.json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ObjectNode contacts;
+    private final ObjectNode businesses;
+    private final OpenApiInteractionValidator contactsValidator;
+    private final OpenApiInteractionValidator businessesValidator;
+
+    private OpenApiContract(ObjectNode contacts, ObjectNode businesses, Path patchedDir) {
+        this.contacts = contacts;
+        this.businesses = businesses;
+        this.contactsValidator = validator(patchedDir.resolve(CONTACTS));
+        this.businessesValidator = validator(patchedDir.resolve(BUSINESSES));
+    }
+
+    static Path specDir() {
+        return Path.of(System.getProperty(DIR_PROPERTY,
+                Path.of(System.getProperty("user.dir"), "..", "shared", "ghl-openapi").toString())).normalize();
+    }
+
+    /** Why the spec cannot be used, or empty when every file it needs is there. */
+    static Optional<String> missing() {
+        Path dir = specDir();
+        if (!Files.isDirectory(dir)) {
+            return Optional.of("GHL OpenAPI directory " + dir + " (system property " + DIR_PROPERTY + ") does not exist");
+        }
+        List<String> absent = new ArrayList<>();
+        for (String file : List.of(CONTACTS, BUSINESSES, COMMON)) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                absent.add(file);
+            }
+        }
+        return absent.isEmpty() ? Optional.empty()
+                : Optional.of("GHL OpenAPI files missing from " + dir + ": " + String.join(", ", absent));
+    }
+
+    static String howToRun() {
+        return "; run with mvn verify -D" + DIR_PROPERTY + "=/path/to/ghl-openapi to validate requests against GHL's spec";
+    }
+
+    static OpenApiContract load() {
+        Path dir = specDir();
+        ObjectNode contacts = read(dir.resolve(CONTACTS));
+        declareBulkTagsTypeParameter(contacts);
+        describeSearchBody(contacts);
+        dateOfBirthIsAString(contacts);
+        numericCustomFieldValuesAreNumbers(contacts);
+        bulkOperationsNeedABearerToken(contacts);
+
+        Path patched = Path.of(System.getProperty("user.dir"), "target", "ghl-openapi-patched");
+        write(patched.resolve(CONTACTS), contacts);
+        ObjectNode businesses = read(dir.resolve(BUSINESSES));
+        write(patched.resolve(BUSINESSES), businesses);
+        write(patched.resolve(COMMON), read(dir.resolve(COMMON)));
+        return new OpenApiContract(contacts, businesses, patched);
+    }
+
+    /** The spec that holds a request path: businesses.json for /businesses..., contacts.json for the rest. */
+    ObjectNode specFor(String path) {
+        return path.startsWith("/businesses") ? businesses : contacts;
+    }
+
+    ValidationReport validate(Request request) {
+        return (request.getPath().startsWith("/businesses") ? businessesValidator : contactsValidator)
+                .validateRequest(request);
+    }
+
+    static List<String> errors(ValidationReport report) {
+        return report.getMessages().stream()
+                .filter(message -> message.getLevel() == Level.ERROR)
+                .map(message -> message.getKey() + ": " + message.getMessage()
+                        + (message.getAdditionalInfo().isEmpty() ? "" : " " + message.getAdditionalInfo()))
+                .collect(Collectors.toList());
+    }
+
+    private static OpenApiInteractionValidator validator(Path spec) {
+        // The default resolver ignores unknown query parameters and (by not injecting additionalProperties: false)
+        // unknown body fields; both are mistakes we want to catch, so they are errors here.
+        LevelResolver levels = LevelResolver.create()
+                .withDefaultLevel(Level.ERROR)
+                .withLevel("validation.request.parameter.query.unexpected", Level.ERROR)
+                .withLevel("validation.schema.additionalProperties", Level.ERROR)
+                .build();
+        return OpenApiInteractionValidator.createForSpecificationUrl(spec.toUri().toString())
+                .withLevelResolver(levels)
+                .withStrictOperationPathMatching()
+                .build();
+    }
+
+    // Defect: POST /contacts/bulk/tags/update/{type} uses {type} in its path but does not declare it.
+    private static void declareBulkTagsTypeParameter(ObjectNode spec) {
+        ObjectNode operation = operation(spec, "/contacts/bulk/tags/update/{type}", "post");
+        ArrayNode parameters = operation.withArray("parameters");
+        for (JsonNode parameter : parameters) {
+            if ("type".equals(parameter.path("name").asText()) && "path".equals(parameter.path("in").asText())) {
+                return;
+            }
+        }
+        ObjectNode type = parameters.addObject().put("name", "type").put("in", "path").put("required", true);
+        type.putObject("schema").put("type", "string").putArray("enum").add("add").add("remove");
+    }
+
+    // Defect: SearchBodyV2DTO, the body of POST /contacts/search, is an empty object, so any body would pass.
+    // These are the fields GHL documents for the search body.
+    private static void describeSearchBody(ObjectNode spec) {
+        ObjectNode schema = schema(spec, "SearchBodyV2DTO");
+        schema.put("type", "object");
+        ObjectNode properties = schema.putObject("properties");
+        properties.putObject("locationId").put("type", "string");
+        properties.putObject("pageLimit").put("type", "integer").put("minimum", 1).put("maximum", 500);
+        properties.putObject("page").put("type", "integer").put("minimum", 1);
+        properties.putObject("searchAfter").put("type", "array").putObject("items");
+        properties.putObject("query").put("type", "string").put("maxLength", 75);
+        // a filter is {field, operator, value} or a {group, filters} of them: only its being an object is checked
+        properties.putObject("filters").put("type", "array").putObject("items").put("type", "object")
+                .put("additionalProperties", true);
+        ObjectNode sort = properties.putObject("sort").put("type", "array").putObject("items").put("type", "object");
+        ObjectNode sortFields = sort.putObject("properties");
+        sortFields.putObject("field").put("type", "string");
+        sortFields.putObject("direction").put("type", "string").putArray("enum").add("asc").add("desc");
+        sort.putArray("required").add("field").add("direction");
+        schema.putArray("required").add("locationId").add("pageLimit");
+    }
+
+    // Defect: dateOfBirth is typed "object" on the create/update/upsert request DTOs, yet it takes a date string
+    // (its own description lists the accepted formats).
+    private static void dateOfBirthIsAString(ObjectNode spec) {
+        for (JsonNode schema : spec.path("components").path("schemas")) {
+            JsonNode dateOfBirth = schema.path("properties").path("dateOfBirth");
+            if (dateOfBirth instanceof ObjectNode property && "object".equals(property.path("type").asText())) {
+                property.put("type", "string");
+            }
+        }
+    }
+
+    // Defect: the NumericField and MonetoryField custom-field inputs type field_value as "object", yet their
+    // values are numbers (100, 100.5), so a numeric custom field could never be sent.
+    private static void numericCustomFieldValuesAreNumbers(ObjectNode spec) {
+        for (String name : List.of("NumericField", "MonetoryField")) {
+            JsonNode value = schema(spec, name).path("properties").path("field_value");
+            require(value instanceof ObjectNode, name + ".field_value not found");
+            if ("object".equals(value.path("type").asText())) {
+                ((ObjectNode) value).put("type", "number");
+            }
+        }
+    }
+
+    // Defect: the two bulk operations declare no security, although GHL rejects every call without a bearer token.
+    // The scope is left empty because the spec does not say which one they need.
+    private static void bulkOperationsNeedABearerToken(ObjectNode spec) {
+        for (String path : List.of("/contacts/bulk/tags/update/{type}", "/contacts/bulk/business")) {
+            ObjectNode operation = operation(spec, path, "post");
+            if (!operation.has("security")) {
+                operation.putArray("security").addObject().putArray("bearer");
+            }
+        }
+    }
+
+    private static ObjectNode operation(ObjectNode spec, String path, String method) {
+        JsonNode operation = spec.path("paths").path(path).path(method);
+        require(operation instanceof ObjectNode, "spec has no " + method.toUpperCase() + " " + path);
+        return (ObjectNode) operation;
+    }
+
+    private static ObjectNode schema(ObjectNode spec, String name) {
+        JsonNode schema = spec.path("components").path("schemas").path(name);
+        require(schema instanceof ObjectNode, "spec has no schema " + name);
+        return (ObjectNode) schema;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException("GHL's OpenAPI file changed (" + message + "); review the patches in "
+                    + OpenApiContract.class.getSimpleName());
+        }
+    }
+
+    private static ObjectNode read(Path file) {
+        try {
+            return (ObjectNode) MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, JsonNode json) {
+        try {
+            Files.createDirectories(file.getParent());
+            MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bearer scope a spec operation declares, if any. */
+    static Optional<String> scope(JsonNode operation) {
+        for (JsonNode requirement : operation.path("security")) {
+            for (JsonNode scope : requirement.path("bearer")) {
+                return Optional.of(scope.asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Map<String, JsonNode> parameters(JsonNode operation, String in) {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        operation.path("parameters").forEach(p -> {
+            if (in.equals(p.path("in").asText())) {
+                byName.put(p.path("name").asText(), p);
+            }
+        });
+        return byName;
+    }
+}
