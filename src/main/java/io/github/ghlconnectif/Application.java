@@ -34,6 +34,7 @@ public final class Application {
         String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
         if (!command.equals("run")) {
             System.setProperty("LOG_TARGET", "System.err");
+            System.setProperty("CAMEL_LOG_LEVEL", "WARN");
         }
         switch (command) {
             case "run" -> System.exit(run(args));
@@ -62,8 +63,8 @@ public final class Application {
 
     /**
      * Camel Main reads environment variables for our own keys but not for every {@code camel.*} key (such as
-     * {@code CAMEL_SERVER_PORT}), so each key of the bundled properties is looked up in the environment here; a
-     * {@code -D} system property still wins.
+     * {@code CAMEL_SERVER_PORT}), so each key of the bundled properties is looked up in the environment here. As in
+     * Camel's own lookup, the environment wins over a {@code -D} system property.
      */
     static Map<String, String> environmentOverrides() {
         Properties defaults = new Properties();
@@ -77,7 +78,7 @@ public final class Application {
         Map<String, String> overrides = new TreeMap<>();
         for (String key : defaults.stringPropertyNames()) {
             String value = System.getenv(Settings.environmentName(key));
-            if (value != null && System.getProperty(key) == null) {
+            if (value != null) {
                 overrides.put(key, value);
             }
         }

@@ -81,7 +81,7 @@ public final class Connector implements Service {
         if (store == null) {
             store = Store.open(settings.get("store.url", "jdbc:h2:file:./data/ghl-connectif-sync"),
                     settings.get("store.username", ""), settings.get("store.password", ""),
-                    settings.getInt("store.pool-size", 10));
+                    settings.getInt("store.pool-size", 10), settings.getDuration("store.connect-timeout", Duration.ofSeconds(10)));
         }
         return store;
     }

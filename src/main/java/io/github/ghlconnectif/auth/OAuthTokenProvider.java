@@ -41,13 +41,13 @@ public final class OAuthTokenProvider implements TokenProvider {
     @Override
     public AccessToken token(String locationId) {
         AccessToken cached = cache.get(locationId);
-        return cached != null && fresh(cached.expiresAt()) ? cached : obtain(locationId, null);
+        return cached != null && fresh(cached.expiresAt(), refreshAhead) ? cached : obtain(locationId, null, refreshAhead);
     }
 
     @Override
     public AccessToken afterUnauthorized(String locationId, AccessToken rejected) {
         LOG.info("GHL rejected the token of location {} (401); refreshing it once", locationId);
-        return obtain(locationId, rejected);
+        return obtain(locationId, rejected, refreshAhead);
     }
 
     /** Stores what an install granted and records the locations it covers. */
@@ -71,9 +71,10 @@ public final class OAuthTokenProvider implements TokenProvider {
     /** Refreshes every stored token that expires within {@code horizon}; failures are logged, not thrown. */
     public int refreshExpiring(Duration horizon) {
         int refreshed = 0;
-        for (String owner : tokens.expiringBefore(Instant.now().plus(horizon).plus(refreshAhead))) {
+        Duration margin = horizon.plus(refreshAhead);
+        for (String owner : tokens.expiringBefore(Instant.now().plus(margin))) {
             try {
-                obtain(owner, null);
+                obtain(owner, null, margin);
                 refreshed++;
             } catch (RuntimeException e) {
                 LOG.warn("Could not refresh the GHL token of {} ahead of expiry: {}", owner, e.getMessage());
@@ -82,15 +83,16 @@ public final class OAuthTokenProvider implements TokenProvider {
         return refreshed;
     }
 
-    private AccessToken obtain(String ownerId, AccessToken rejected) {
+    /** A token of {@code ownerId} valid for at least {@code margin} and other than {@code rejected}. */
+    private AccessToken obtain(String ownerId, AccessToken rejected, Duration margin) {
         ReentrantLock lock = locks.computeIfAbsent(ownerId, id -> new ReentrantLock());
         lock.lock();
         try {
             AccessToken cached = cache.get(ownerId);
-            if (cached != null && usable(cached, rejected)) {
+            if (cached != null && usable(cached, rejected, margin)) {
                 return cached;
             }
-            AccessToken token = renewInTransaction(ownerId, rejected);
+            AccessToken token = renewInTransaction(ownerId, rejected, margin);
             cache.put(ownerId, token);
             return token;
         } finally {
@@ -98,7 +100,7 @@ public final class OAuthTokenProvider implements TokenProvider {
         }
     }
 
-    private AccessToken renewInTransaction(String ownerId, AccessToken rejected) {
+    private AccessToken renewInTransaction(String ownerId, AccessToken rejected, Duration margin) {
         try (Connection connection = tokens.store().connection()) {
             connection.setAutoCommit(false);
             try {
@@ -109,7 +111,7 @@ public final class OAuthTokenProvider implements TokenProvider {
                     tokens.save(connection, stored);
                 } else if (row.get().needsReinstall()) {
                     throw needsReinstall(ownerId);
-                } else if (usable(row.get().toAccessToken(), rejected)) {
+                } else if (usable(row.get().toAccessToken(), rejected, margin)) {
                     stored = row.get();
                 } else {
                     stored = renew(connection, row.get());
@@ -158,16 +160,16 @@ public final class OAuthTokenProvider implements TokenProvider {
         if (companyId == null || companyId.equals(locationId)) {
             throw needsReinstall(locationId);
         }
-        AccessToken company = obtain(companyId, null);
+        AccessToken company = obtain(companyId, null, refreshAhead);
         return oauth.locationToken(company.value(), companyId, locationId);
     }
 
-    private boolean usable(AccessToken token, AccessToken rejected) {
-        return fresh(token.expiresAt()) && (rejected == null || !token.value().equals(rejected.value()));
+    private static boolean usable(AccessToken token, AccessToken rejected, Duration margin) {
+        return fresh(token.expiresAt(), margin) && (rejected == null || !token.value().equals(rejected.value()));
     }
 
-    private boolean fresh(Instant expiresAt) {
-        return expiresAt == null || expiresAt.isAfter(Instant.now().plus(refreshAhead));
+    private static boolean fresh(Instant expiresAt, Duration margin) {
+        return expiresAt == null || expiresAt.isAfter(Instant.now().plus(margin));
     }
 
     private static GhlApiException needsReinstall(String ownerId) {

@@ -2,6 +2,7 @@ package io.github.ghlconnectif.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
@@ -25,7 +26,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Opens the pool and brings the schema up to date. */
-    public static Store open(String url, String username, String password, int poolSize) {
+    public static Store open(String url, String username, String password, int poolSize, Duration connectTimeout) {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
@@ -36,6 +37,7 @@ public final class Store implements AutoCloseable {
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(connectTimeout.toMillis());
         config.setInitializationFailTimeout(-1);
         HikariDataSource dataSource = new HikariDataSource(config);
         try {

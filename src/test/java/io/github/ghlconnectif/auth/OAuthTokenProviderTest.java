@@ -39,6 +39,7 @@ import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.store.Store;
+import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,8 +60,11 @@ class OAuthTokenProviderTest {
     WireMockServer ghl;
     List<Store> stores = new ArrayList<>();
 
+    LogCapture logs;
+
     @BeforeEach
     void startGhl() {
+        logs = LogCapture.attach();
         ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         ghl.start();
     }
@@ -69,6 +73,33 @@ class OAuthTokenProviderTest {
     void stop() {
         ghl.stop();
         stores.forEach(Store::close);
+        logs.close();
+        String logged = logs.text();
+        for (String secret : new String[] {"access-old", "access-new", "access-revoked", "refresh-1", "refresh-2",
+            "refresh-used", "agency-access", "agency-refresh", "minted-access", "client-secret-value", KEY}) {
+            assertFalse(logged.contains(secret), "a secret reached the log: " + secret);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void theTimerRefreshesTokensThatExpireSoonAndLeavesTheOthers(String kind) {
+        Store store = open(TestDatabases.url(kind, workDir), kind);
+        TokenStore tokens = tokens(store);
+        tokens.save(new StoredToken(LOCATION, "Location", COMPANY, "access-old", "refresh-1", "contacts.readonly",
+                Instant.now().plus(Duration.ofMinutes(12)), StoredToken.ACTIVE));
+        tokens.save(new StoredToken("otherLocation0000001", "Location", COMPANY, "access-other", "refresh-other",
+                "contacts.readonly", Instant.now().plus(Duration.ofHours(20)), StoredToken.ACTIVE));
+        ghl.stubFor(post("/oauth/token").withRequestBody(containing("refresh_token=refresh-1"))
+                .willReturn(okJson(grant("access-new", "refresh-2"))));
+
+        int refreshed = provider(store).refreshExpiring(Duration.ofMinutes(10));
+
+        assertEquals(1, refreshed);
+        assertEquals("access-new", tokens.find(LOCATION).orElseThrow().accessToken());
+        assertEquals("access-other", tokens.find("otherLocation0000001").orElseThrow().accessToken());
+        ghl.verify(1, postRequestedFor(urlEqualTo("/oauth/token")).withRequestBody(containing("grant_type=refresh_token"))
+                .withRequestBody(containing("user_type=Location")));
     }
 
     @ParameterizedTest
@@ -191,7 +222,7 @@ class OAuthTokenProviderTest {
     }
 
     private Store open(String url, String kind) {
-        Store store = Store.open(url, TestDatabases.user(kind), "", 4);
+        Store store = Store.open(url, TestDatabases.user(kind), "", 4, Duration.ofSeconds(10));
         stores.add(store);
         return store;
     }

@@ -133,15 +133,15 @@ final class OpenApiContract {
         type.putObject("schema").put("type", "string").putArray("enum").add("add").add("remove");
     }
 
-    // Defect: SearchBodyV2DTO, the body of POST /contacts/search, is an empty object, so any body would pass.
-    // These are the fields GHL documents for the search body.
+    // Defect: SearchBodyV2DTO, the body of POST /contacts/search, declares no fields at all, so nothing of our search
+    // body would be checked. These are the fields GHL documents for it (locationId and pageLimit are required).
     private static void describeSearchBody(ObjectNode spec) {
         ObjectNode schema = schema(spec, "SearchBodyV2DTO");
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         properties.putObject("locationId").put("type", "string");
-        properties.putObject("pageLimit").put("type", "integer").put("minimum", 1).put("maximum", 500);
-        properties.putObject("page").put("type", "integer").put("minimum", 1);
+        properties.putObject("pageLimit").put("type", "integer").put("maximum", 500);
+        properties.putObject("page").put("type", "integer");
         properties.putObject("searchAfter").put("type", "array").putObject("items");
         properties.putObject("query").put("type", "string").put("maxLength", 75);
         // a filter is {field, operator, value} or a {group, filters} of them: only its being an object is checked

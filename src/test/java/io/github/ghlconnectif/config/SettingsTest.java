@@ -1,0 +1,50 @@
+package io.github.ghlconnectif.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    final Settings settings = new Settings(key -> Optional.ofNullable(Map.of(
+            "a.duration", "250ms", "b.duration", "5m", "c.duration", "PT30S", "blank", "  ", "bad.int", "ten",
+            "bad.flag", "yes").get(key)));
+
+    @Test
+    void namesTheEnvironmentVariableOfAProperty() {
+        assertEquals("GHL_BASE_URL", Settings.environmentName("ghl.base-url"));
+        assertEquals("GHL_OAUTH_CLIENT_SECRET", Settings.environmentName("ghl.oauth.client-secret"));
+    }
+
+    @Test
+    void readsDurations() {
+        assertEquals(Duration.ofMillis(250), settings.getDuration("a.duration", Duration.ZERO));
+        assertEquals(Duration.ofMinutes(5), settings.getDuration("b.duration", Duration.ZERO));
+        assertEquals(Duration.ofSeconds(30), settings.getDuration("c.duration", Duration.ZERO));
+        assertEquals(Duration.ofHours(1), settings.getDuration("missing", Duration.ofHours(1)));
+    }
+
+    @Test
+    void blankIsAbsentAndRequiredValuesNameTheirVariable() {
+        assertTrue(settings.optional("blank").isEmpty());
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> settings.require("blank", "needed for the test"));
+        assertEquals("Missing property blank (environment variable BLANK): needed for the test", error.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheProperty() {
+        ConfigurationException number = assertThrows(ConfigurationException.class, () -> settings.getInt("bad.int", 1));
+        ConfigurationException flag = assertThrows(ConfigurationException.class, () -> settings.getBoolean("bad.flag", true));
+        assertTrue(number.getMessage().startsWith("Property bad.int has an invalid value"));
+        assertTrue(flag.getMessage().contains("expected true or false"));
+        assertFalse(settings.getBoolean("missing", false));
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.ghlconnectif.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.support.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StoreTest {
+
+    @TempDir
+    Path workDir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void migratesOnceAndReopensTheSameSchema(String kind) throws Exception {
+        String url = TestDatabases.url(kind, workDir);
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 2, Duration.ofSeconds(10))) {
+            assertEquals(kind.equals("postgres"), store.isPostgres());
+            try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO ghl_location (location_id, status, installed_at, updated_at)"
+                        + " VALUES ('loc1', 'installed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            }
+        }
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 2, Duration.ofSeconds(10));
+                Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM ghl_location")) {
+            assertTrue(rows.next());
+            assertEquals(1, rows.getInt(1));
+        }
+    }
+
+    @Test
+    void anUnsupportedUrlIsAConfigurationError() {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> Store.open("jdbc:mysql://127.0.0.1/db", "", "", 2, Duration.ofSeconds(10)));
+        assertTrue(error.getMessage().contains("store.url"));
+    }
+
+    @Test
+    void anUnreachableStoreSaysWhereWithoutItsSecrets() {
+        StoreException error = assertThrows(StoreException.class,
+                () -> Store.open("jdbc:postgresql://127.0.0.1:1/db?password=hunter2&connectTimeout=1", "u", "hunter2", 1, Duration.ofMillis(500)));
+        assertTrue(error.getMessage().contains("jdbc:postgresql://127.0.0.1:1/db"), error.getMessage());
+        assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
+    }
+}
