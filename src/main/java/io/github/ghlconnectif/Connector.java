@@ -35,6 +35,7 @@ public final class Connector implements Service {
     private HttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
+    private GhlOAuthClient oauthClient;
     private GhlClient ghl;
 
     public Connector(Settings settings) {
@@ -51,7 +52,7 @@ public final class Connector implements Service {
             oauthClient();
             cipher();
         } else {
-            tokenProvider();
+            ghl();
         }
         settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
     }
@@ -98,13 +99,16 @@ public final class Connector implements Service {
     }
 
     public synchronized GhlOAuthClient oauthClient() {
-        String why = "needed when ghl.auth.mode=oauth";
-        return new GhlOAuthClient(baseUrl(), apiVersion(), settings.require("ghl.oauth.client-id", why),
-                settings.require("ghl.oauth.client-secret", why), settings.optional("ghl.oauth.redirect-uri").orElse(null),
-                http(), timeout(), mapper);
+        if (oauthClient == null) {
+            String why = "needed when ghl.auth.mode=oauth";
+            oauthClient = new GhlOAuthClient(baseUrl(), apiVersion(), settings.require("ghl.oauth.client-id", why),
+                    settings.require("ghl.oauth.client-secret", why),
+                    settings.optional("ghl.oauth.redirect-uri").orElse(null), http(), timeout(), mapper);
+        }
+        return oauthClient;
     }
 
-    public synchronized TokenProvider tokenProvider() {
+    private TokenProvider tokenProvider() {
         if (isOAuth()) {
             return oauthTokens();
         }

@@ -3,7 +3,6 @@ package io.github.ghlconnectif;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,11 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.apache.camel.test.AvailablePortFinder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, run the way the README says, configured through environment variables. */
@@ -37,18 +36,10 @@ class JarCommandsIT {
     @TempDir
     Path workDir;
 
-    WireMockServer ghl;
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
 
-    @BeforeEach
-    void start() {
-        ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        ghl.start();
-    }
 
-    @AfterEach
-    void stop() {
-        ghl.stop();
-    }
 
     @Test
     void catalogListsEveryOperation() throws Exception {

@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
@@ -41,8 +40,10 @@ import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.TestDatabases;
+import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +58,8 @@ class OAuthTokenProviderTest {
     @TempDir
     Path workDir;
 
-    WireMockServer ghl;
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
     List<Store> stores = new ArrayList<>();
 
     LogCapture logs;
@@ -65,13 +67,10 @@ class OAuthTokenProviderTest {
     @BeforeEach
     void startGhl() {
         logs = LogCapture.attach();
-        ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        ghl.start();
     }
 
     @AfterEach
     void stop() {
-        ghl.stop();
         stores.forEach(Store::close);
         logs.close();
         String logged = logs.text();

@@ -9,7 +9,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +23,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.ghl.GhlApiException;
@@ -34,9 +33,11 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.apache.camel.test.AvailablePortFinder;
+import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Boots the connector as {@code java -jar} does, in OAuth mode, against a WireMock GHL. */
@@ -51,7 +52,8 @@ class ConnectorMainTest {
     @TempDir
     Path workDir;
 
-    WireMockServer ghl;
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
     Main main;
     int port;
     LogCapture logs;
@@ -59,8 +61,6 @@ class ConnectorMainTest {
     @BeforeEach
     void start() throws Exception {
         logs = LogCapture.attach();
-        ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        ghl.start();
         port = AvailablePortFinder.getNextAvailable();
         main = Application.newMain();
         Map.of("camel.server.port", String.valueOf(port),
@@ -78,7 +78,6 @@ class ConnectorMainTest {
     @AfterEach
     void stop() {
         main.stop();
-        ghl.stop();
         logs.close();
     }
 

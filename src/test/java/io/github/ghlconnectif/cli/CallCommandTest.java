@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,10 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code call} as a new user tries it from the README, with a private integration token. */
@@ -32,15 +33,14 @@ class CallCommandTest {
     static final String TOKEN = "pit-5c0ff33-secret";
     static final String LOCATION = "ve9EPM428h8vShlRW1KT";
 
-    WireMockServer ghl;
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> properties;
 
     @BeforeEach
     void start() {
-        ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        ghl.start();
         properties = Map.of("ghl.auth.mode", "private-token", "ghl.private-token", TOKEN, "ghl.location-id", LOCATION,
                 "ghl.base-url", ghl.baseUrl());
         properties.forEach(System::setProperty);
@@ -49,7 +49,6 @@ class CallCommandTest {
     @AfterEach
     void stop() {
         properties.keySet().forEach(System::clearProperty);
-        ghl.stop();
     }
 
     @Test

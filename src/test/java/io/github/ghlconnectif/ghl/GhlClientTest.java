@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,14 +21,14 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the client talks to GHL: headers, errors, rate limits. Request shapes are checked in GhlOperationsContractTest. */
 class GhlClientTest {
@@ -37,19 +36,11 @@ class GhlClientTest {
     static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final GhlOperation GET_CONTACT = GhlCatalog.get("get-contact");
 
-    WireMockServer ghl;
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
     RateBudgets budgets = new RateBudgets();
 
-    @BeforeEach
-    void start() {
-        ghl = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
-        ghl.start();
-    }
 
-    @AfterEach
-    void stop() {
-        ghl.stop();
-    }
 
     @Test
     void sendsTheHeadersGhlRequires() {
