@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
+import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.config.ConfigurationException;
@@ -96,6 +97,7 @@ public final class Application {
         main.configure().addConfiguration(ConnectorConfiguration.class);
         main.configure().addRoutesBuilder(new GhlOperationRoutes());
         main.configure().addRoutesBuilder(new OAuthRoutes());
+        main.configure().addRoutesBuilder(new WebhookRoutes());
         return main;
     }
 }

@@ -16,6 +16,8 @@ import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
+import io.github.ghlconnectif.inbox.Inbox;
+import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
 import org.apache.camel.Service;
 
@@ -36,6 +38,8 @@ public final class Connector implements Service {
     private Store store;
     private OAuthTokenProvider oauthTokens;
     private GhlOAuthClient oauthClient;
+    private Locations locations;
+    private Inbox inbox;
     private GhlClient ghl;
 
     public Connector(Settings settings) {
@@ -87,12 +91,26 @@ public final class Connector implements Service {
         return store;
     }
 
+    public synchronized Locations locations() {
+        if (locations == null) {
+            locations = new Locations(store());
+        }
+        return locations;
+    }
+
+    public synchronized Inbox inbox() {
+        if (inbox == null) {
+            inbox = new Inbox(store());
+        }
+        return inbox;
+    }
+
     public synchronized OAuthTokenProvider oauthTokens() {
         if (!isOAuth()) {
             throw new ConfigurationException("OAuth is off: ghl.auth.mode is " + authMode);
         }
         if (oauthTokens == null) {
-            oauthTokens = new OAuthTokenProvider(new TokenStore(store(), cipher()), oauthClient(),
+            oauthTokens = new OAuthTokenProvider(new TokenStore(store(), cipher()), locations(), oauthClient(),
                     settings.getDuration("ghl.oauth.refresh-ahead", Duration.ofMinutes(5)));
         }
         return oauthTokens;

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +28,15 @@ public final class OAuthTokenProvider implements TokenProvider {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthTokenProvider.class);
 
     private final TokenStore tokens;
+    private final Locations locations;
     private final GhlOAuthClient oauth;
     private final Duration refreshAhead;
     private final Map<String, AccessToken> cache = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public OAuthTokenProvider(TokenStore tokens, GhlOAuthClient oauth, Duration refreshAhead) {
+    public OAuthTokenProvider(TokenStore tokens, Locations locations, GhlOAuthClient oauth, Duration refreshAhead) {
         this.tokens = tokens;
+        this.locations = locations;
         this.oauth = oauth;
         this.refreshAhead = refreshAhead;
     }
@@ -55,9 +58,9 @@ public final class OAuthTokenProvider implements TokenProvider {
         tokens.save(grant.toStored());
         cache.remove(grant.ownerId());
         if ("Company".equals(grant.userType())) {
-            grant.approvedLocations().forEach(location -> tokens.recordLocation(location, grant.companyId()));
+            grant.approvedLocations().forEach(location -> locations.markInstalled(location, grant.companyId()));
         } else {
-            tokens.recordLocation(grant.locationId(), grant.companyId());
+            locations.markInstalled(grant.locationId(), grant.companyId());
         }
         LOG.info("Installed: {} {} with scopes [{}]", grant.userType(), grant.ownerId(), grant.scope());
     }
@@ -151,7 +154,7 @@ public final class OAuthTokenProvider implements TokenProvider {
     }
 
     private StoredToken mintWithoutRow(String locationId) {
-        String companyId = tokens.companyOf(locationId).orElseThrow(() -> GhlApiException.beforeCall("token",
+        String companyId = locations.companyOf(locationId).orElseThrow(() -> GhlApiException.beforeCall("token",
                 "no GHL token for location " + locationId + ": install the app for it at /oauth/install"));
         return mint(locationId, companyId).toStored();
     }

@@ -99,45 +99,6 @@ public final class TokenStore {
         }
     }
 
-    /** Records that the connector serves a location (at install), keeping its company for minting tokens. */
-    public void recordLocation(String locationId, String companyId) {
-        OffsetDateTime now = utc(Instant.now());
-        try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE ghl_location SET company_id = COALESCE(?, company_id), status = 'installed', updated_at = ? WHERE location_id = ?")) {
-                update.setString(1, companyId);
-                update.setObject(2, now);
-                update.setString(3, locationId);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ghl_location"
-                    + " (location_id, company_id, status, installed_at, updated_at) VALUES (?, ?, 'installed', ?, ?)")) {
-                insert.setString(1, locationId);
-                insert.setString(2, companyId);
-                insert.setObject(3, now);
-                insert.setObject(4, now);
-                insert.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("Cannot record location " + locationId, e);
-        }
-    }
-
-    public Optional<String> companyOf(String locationId) {
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT company_id FROM ghl_location WHERE location_id = ?")) {
-            statement.setString(1, locationId);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("Cannot read location " + locationId, e);
-        }
-    }
-
     /** Owners whose access token expires before {@code before}, for the refresh timer. */
     public List<String> expiringBefore(Instant before) {
         List<String> owners = new ArrayList<>();

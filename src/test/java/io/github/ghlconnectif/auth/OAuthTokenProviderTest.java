@@ -37,6 +37,7 @@ import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.ghl.RateBudgets;
+import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.TestDatabases;
@@ -174,7 +175,7 @@ class OAuthTokenProviderTest {
         TokenStore tokens = tokens(store);
         tokens.save(new StoredToken(COMPANY, "Company", COMPANY, "agency-access", "agency-refresh",
                 "contacts.readonly contacts.write oauth.write", Instant.now().plus(Duration.ofHours(20)), StoredToken.ACTIVE));
-        tokens.recordLocation(LOCATION, COMPANY);
+        new Locations(store).markInstalled(LOCATION, COMPANY);
         ghl.stubFor(post("/oauth/locationToken").withHeader("Authorization", equalTo("Bearer agency-access"))
                 .withHeader("Version", equalTo("2021-07-28"))
                 .withRequestBody(containing("companyId=" + COMPANY)).withRequestBody(containing("locationId=" + LOCATION))
@@ -233,7 +234,7 @@ class OAuthTokenProviderTest {
     private OAuthTokenProvider provider(Store store) {
         GhlOAuthClient oauth = new GhlOAuthClient(ghl.baseUrl(), "2021-07-28", "client-id", "client-secret-value", null,
                 HttpClient.newHttpClient(), Duration.ofSeconds(5), new ObjectMapper());
-        return new OAuthTokenProvider(tokens(store), oauth, Duration.ofMinutes(5));
+        return new OAuthTokenProvider(tokens(store), new Locations(store), oauth, Duration.ofMinutes(5));
     }
 
     private GhlClient client(OAuthTokenProvider provider) {

@@ -1,0 +1,104 @@
+package io.github.ghlconnectif.camel;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.InboxWriter;
+import io.github.ghlconnectif.webhook.AppLifecycle;
+import io.github.ghlconnectif.webhook.GhlWebhookIntake;
+import io.github.ghlconnectif.webhook.IntakeCounters;
+import io.github.ghlconnectif.webhook.SignatureVerifier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/ghl} into the durable inbox, and the dispatcher that runs stored events through the flows
+ * ({@code sync.dispatch-uri}, by default {@code direct:ghl-event} in {@code routes/ghl-events.yaml}).
+ */
+public final class WebhookRoutes extends RouteBuilder {
+
+    public static final String DISPATCHER = "dispatcher";
+    public static final String INTAKE_COUNTERS = "intakeCounters";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+
+    @Override
+    public void configure() throws Exception {
+        CamelContext camel = getCamelContext();
+        Connector connector = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class);
+        Settings settings = connector.settings();
+
+        AtomicLong pending = new AtomicLong();
+        Dispatcher dispatcher = new Dispatcher(connector.inbox(), camel, connector.mapper(), pending,
+                () -> connector.locations().uninstalled(), dispatcherOptions(settings));
+        InboxWriter writer = new InboxWriter(connector.inbox(), settings.getInt("intake.batch-size", 500),
+                settings.getInt("intake.queue-capacity", 20_000), accepted -> {
+                    pending.addAndGet(accepted);
+                    dispatcher.wake();
+                });
+        IntakeCounters counters = new IntakeCounters();
+        camel.getRegistry().bind(DISPATCHER, dispatcher);
+        camel.getRegistry().bind(INTAKE_COUNTERS, counters);
+        camel.addService(writer, true, false);
+        // flows must be running before events are handed to them
+        camel.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                context.addService(dispatcher, true, true);
+            }
+        });
+
+        from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
+                .routeId("ghl-webhook-intake")
+                .process(new GhlWebhookIntake(verifier(settings), connector.mapper(), writer, pending, counters,
+                        settings.getInt("intake.max-body-bytes", 1_048_576), settings.getLong("intake.max-pending", 100_000),
+                        settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
+
+        from("direct:ghl-app-lifecycle")
+                .routeId("ghl-app-lifecycle")
+                .process(new AppLifecycle(connector));
+    }
+
+    private static SignatureVerifier verifier(Settings settings) {
+        if (!settings.getBoolean("ghl.webhook.verify", true)) {
+            LOG.warn("ghl.webhook.verify=false: GHL webhook signatures are NOT checked. Use this for local testing only.");
+            return null;
+        }
+        return new SignatureVerifier(settings.require("ghl.webhook.public-key", "GHL's Ed25519 webhook key"),
+                settings.optional("ghl.webhook.rsa-public-key").orElse(null));
+    }
+
+    private static Dispatcher.Options dispatcherOptions(Settings settings) {
+        return new Dispatcher.Options(settings.get("sync.dispatch-uri", "direct:ghl-event"),
+                settings.get("sync.instance-id", defaultInstanceId()), settings.getInt("sync.concurrency", 8),
+                settings.getInt("sync.claim-batch", 200), settings.getDuration("sync.lease", Duration.ofSeconds(60)),
+                settings.getDuration("sync.poll-interval", Duration.ofMillis(500)),
+                settings.getInt("sync.retry.max-attempts", 10),
+                settings.getDuration("sync.retry.initial-delay", Duration.ofSeconds(1)),
+                settings.getDuration("sync.retry.max-delay", Duration.ofMinutes(5)));
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "host";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.ghlconnectif.inbox;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Events of one contact handed to the flows as one: coalesced rows, the last of which leads.
+ *
+ * @param rows   the inbox rows, in arrival order
+ * @param events their parsed payloads, in the same order
+ */
+public record DispatchUnit(List<InboxRow> rows, List<Map<String, Object>> events) {
+
+    public InboxRow lead() {
+        return rows.get(rows.size() - 1);
+    }
+
+    public Map<String, Object> leadEvent() {
+        return events.get(events.size() - 1);
+    }
+
+    public List<Long> ids() {
+        return rows.stream().map(InboxRow::id).toList();
+    }
+}

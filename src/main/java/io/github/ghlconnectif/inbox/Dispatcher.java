@@ -1,0 +1,262 @@
+package io.github.ghlconnectif.inbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes events from the inbox and runs them through the flows: claims rows in batches, keeps the events of one contact
+ * in arrival order and never two at once, coalesces what can be merged ({@link Coalescer}), and runs different
+ * contacts in parallel. A row leaves the inbox only when its flow succeeded or it was dead-lettered; a transient
+ * failure hands it back for a later attempt, with exponential backoff, and holds the contact's later events behind it.
+ */
+public final class Dispatcher extends ServiceSupport {
+
+    /** Headers and variables the flows receive. */
+    public static final String EVENT_TYPE = "GhlEventType";
+    public static final String EVENT_COUNT = "GhlEventCount";
+    public static final String EVENTS = "ghlEvents";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    /** How the dispatcher runs. */
+    public record Options(String endpointUri, String owner, int concurrency, int batchSize, Duration lease,
+            Duration pollInterval, int maxAttempts, Duration initialDelay, Duration maxDelay) {
+    }
+
+    private final Inbox inbox;
+    private final CamelContext camel;
+    private final ObjectMapper mapper;
+    private final AtomicLong pending;
+    private final Supplier<Set<String>> uninstalledLocations;
+    private final Options options;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private volatile boolean running;
+    private boolean signalled;
+    private Thread loop;
+    private ExecutorService workers;
+    private ProducerTemplate producer;
+    private Set<String> uninstalled = Set.of();
+
+    public Dispatcher(Inbox inbox, CamelContext camel, ObjectMapper mapper, AtomicLong pending,
+            Supplier<Set<String>> uninstalledLocations, Options options) {
+        this.inbox = inbox;
+        this.camel = camel;
+        this.mapper = mapper;
+        this.pending = pending;
+        this.uninstalledLocations = uninstalledLocations;
+        this.options = options;
+    }
+
+    /** New events were stored: look now rather than at the next poll. */
+    public void wake() {
+        lock.lock();
+        try {
+            signalled = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    protected void doStart() {
+        producer = camel.createProducerTemplate();
+        workers = Executors.newFixedThreadPool(options.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "dispatch-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        running = true;
+        loop = new Thread(this::run, "dispatcher");
+        loop.setDaemon(true);
+        loop.start();
+        LOG.info("Dispatcher {} started: {} flows at once, claims of {} events, lease {}", options.owner(),
+                options.concurrency(), options.batchSize(), options.lease());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        running = false;
+        wake();
+        if (loop != null) {
+            loop.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        if (workers != null) {
+            workers.shutdown();
+            if (!workers.awaitTermination(20, TimeUnit.SECONDS)) {
+                LOG.warn("Stopped with {} events still in flight; they are claimed again after their lease", inFlight.get());
+                workers.shutdownNow();
+            }
+        }
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    private void run() {
+        long nextHeartbeat = 0;
+        long nextRefresh = 0;
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now >= nextRefresh) {
+                    pending.set(inbox.depth());
+                    uninstalled = uninstalledLocations.get();
+                    nextRefresh = now + TimeUnit.SECONDS.toNanos(5);
+                }
+                if (now >= nextHeartbeat && inFlight.get() > 0) {
+                    inbox.renewLeases(options.owner(), options.lease());
+                    nextHeartbeat = now + options.lease().toNanos() / 3;
+                }
+                int room = options.batchSize() - inFlight.get();
+                List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease()) : List.of();
+                if (rows.isEmpty()) {
+                    await(options.pollInterval());
+                } else {
+                    dispatch(rows);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Dispatcher cannot reach the inbox, trying again in {}: {}", options.pollInterval(), e.getMessage());
+                await(options.pollInterval());
+            }
+        }
+    }
+
+    private void await(Duration timeout) {
+        lock.lock();
+        try {
+            if (!signalled && running) {
+                wakeUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            signalled = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatch(List<InboxRow> rows) {
+        Map<String, List<InboxRow>> byContact = new LinkedHashMap<>();
+        for (InboxRow row : rows) {
+            byContact.computeIfAbsent(row.event().contactKey(), key -> new ArrayList<>()).add(row);
+        }
+        for (List<InboxRow> contactRows : byContact.values()) {
+            inFlight.addAndGet(contactRows.size());
+            workers.execute(() -> {
+                try {
+                    runContact(contactRows);
+                } finally {
+                    inFlight.addAndGet(-contactRows.size());
+                    wake();
+                }
+            });
+        }
+    }
+
+    /** Runs one contact's units in order; stops at the first transient failure, handing the rest back. */
+    private void runContact(List<InboxRow> rows) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (InboxRow row : rows) {
+            events.add(parse(row));
+        }
+        List<DispatchUnit> units = Coalescer.units(rows, events);
+        for (int i = 0; i < units.size(); i++) {
+            DispatchUnit unit = units.get(i);
+            if (uninstalled.contains(unit.lead().event().locationId())) {
+                LOG.info("Skipped {} for {}: location {} uninstalled the app", unit.lead().event().type(),
+                        unit.lead().event().contactKey(), unit.lead().event().locationId());
+                finish(unit);
+                continue;
+            }
+            Throwable failure = run(unit);
+            if (failure == null) {
+                finish(unit);
+            } else if (Failures.isTransient(failure) && unit.lead().attempts() + 1 < options.maxAttempts()) {
+                List<Long> rest = new ArrayList<>();
+                units.subList(i, units.size()).forEach(remaining -> rest.addAll(remaining.ids()));
+                retryLater(unit, rest, failure);
+                return;
+            } else {
+                deadLetter(unit, failure);
+            }
+        }
+    }
+
+    private Throwable run(DispatchUnit unit) {
+        InboxEvent lead = unit.lead().event();
+        Exchange result = producer.send(options.endpointUri(), exchange -> {
+            exchange.getMessage().setBody(unit.leadEvent());
+            exchange.getMessage().setHeader(EVENT_TYPE, lead.type());
+            exchange.getMessage().setHeader(EVENT_COUNT, unit.rows().size());
+            exchange.getMessage().setHeader("locationId", lead.locationId());
+            if (!lead.contactKey().contains(":")) {
+                exchange.getMessage().setHeader("contactId", lead.contactKey());
+            }
+            exchange.setVariable(EVENTS, unit.events());
+        });
+        return result.getException();
+    }
+
+    private void finish(DispatchUnit unit) {
+        inbox.complete(unit.ids());
+        pending.addAndGet(-unit.rows().size());
+    }
+
+    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure) {
+        int attempt = unit.lead().attempts() + 1;
+        long ceiling = Math.min(options.maxDelay().toMillis(), options.initialDelay().toMillis() << Math.min(attempt - 1, 20));
+        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        LOG.warn("{} for {} failed (attempt {} of {}), retrying in {} ms: {}", unit.lead().event().type(),
+                unit.lead().event().contactKey(), attempt, options.maxAttempts(), delay, Failures.describe(failure));
+        inbox.retryLater(ids, Instant.now().plusMillis(delay), Failures.describe(failure));
+    }
+
+    private void deadLetter(DispatchUnit unit, Throwable failure) {
+        for (InboxRow row : unit.rows()) {
+            long id = inbox.deadLetter(row, Failures.describe(failure));
+            LOG.error("Dead letter {}: {} for {} in location {}: {}", id, row.event().type(), row.event().contactKey(),
+                    row.event().locationId(), Failures.describe(failure));
+        }
+        pending.addAndGet(-unit.rows().size());
+    }
+
+    private Map<String, Object> parse(InboxRow row) {
+        try {
+            return mapper.readValue(row.event().payload(), MAP);
+        } catch (Exception e) {
+            return Map.of("type", row.event().type());
+        }
+    }
+}

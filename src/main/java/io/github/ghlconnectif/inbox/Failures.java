@@ -1,0 +1,41 @@
+package io.github.ghlconnectif.inbox;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.store.StoreException;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
+
+/**
+ * Tells failures worth retrying (timeouts, connection errors, 5xx, 429, the store, a flow route that is stopped) from
+ * permanent ones.
+ */
+public final class Failures {
+
+    private Failures() {
+    }
+
+    public static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof GhlApiException api) {
+                return api.isTransient();
+            }
+            if (cause instanceof StoreException || cause instanceof IOException || cause instanceof TimeoutException
+                    || cause instanceof DirectConsumerNotAvailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line: the exception and its message, and the root cause's when it differs. */
+    public static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        return root == failure ? text : text + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+}

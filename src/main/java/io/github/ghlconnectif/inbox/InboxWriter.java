@@ -1,0 +1,109 @@
+package io.github.ghlconnectif.inbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+import io.github.ghlconnectif.store.StoreException;
+import org.apache.camel.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the intake: one thread writes whatever events arrived meanwhile, up to {@code maxBatch}, in one
+ * transaction, then completes each event's future. Under load the batches grow by themselves, so one commit serves
+ * many requests.
+ */
+public final class InboxWriter implements Service {
+
+    /** What became of an event offered to the inbox. */
+    public enum Outcome { ACCEPTED, DUPLICATE }
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxWriter.class);
+
+    private record Pending(InboxEvent event, CompletableFuture<Outcome> result) {
+    }
+
+    private final Inbox inbox;
+    private final int maxBatch;
+    private final IntConsumer onAccepted;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public InboxWriter(Inbox inbox, int maxBatch, int queueCapacity, IntConsumer onAccepted) {
+        this.inbox = inbox;
+        this.maxBatch = maxBatch;
+        this.onAccepted = onAccepted;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "inbox-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Completes when the event is durably stored (or found to be a duplicate); fails when it cannot be stored. */
+    public CompletableFuture<Outcome> submit(InboxEvent event) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(event, result))) {
+            result.completeExceptionally(new StoreException("the inbox writer is " + (running ? "saturated" : "stopped"), null));
+        }
+        return result;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            boolean[] accepted = inbox.accept(batch.stream().map(Pending::event).toList());
+            int count = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                count += accepted[i] ? 1 : 0;
+            }
+            onAccepted.accept(count);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(accepted[i] ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store {} events in the inbox; they are answered 429 so that GHL sends them again: {}",
+                    batch.size(), e.getMessage());
+            batch.forEach(pending -> pending.result().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void start() {
+        // the writer thread starts with the object
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.github.ghlconnectif.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ghlconnectif.inbox.InboxEvent;
+
+/**
+ * Turns a parsed GHL webhook into an inbox event: its idempotency key ({@code webhookId}, else type + entity id +
+ * date) and its contact key, which orders the events of one contact.
+ */
+public final class GhlEventReader {
+
+    public static final String SOURCE = "ghl";
+    private static final int MAX_KEY = 200;
+
+    /** A webhook that cannot be accepted, with the reason for the 400 answer. */
+    public static final class BadEvent extends Exception {
+        public BadEvent(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private GhlEventReader() {
+    }
+
+    public static InboxEvent read(JsonNode event, String type, String rawBody) throws BadEvent {
+        String locationId = text(event, "locationId");
+        String entityId;
+        String contactKey;
+        if (type.equals("INSTALL") || type.equals("UNINSTALL")) {
+            String companyId = text(event, "companyId");
+            if (locationId == null && companyId == null) {
+                throw new BadEvent("missing field locationId");
+            }
+            entityId = locationId != null ? locationId : companyId;
+            contactKey = (locationId != null ? "location:" : "company:") + entityId;
+            locationId = locationId != null ? locationId : "company:" + companyId;
+        } else {
+            if (locationId == null) {
+                throw new BadEvent("missing field locationId");
+            }
+            JsonNode entity = type.startsWith("Appointment") ? event.path("appointment") : event;
+            entityId = require(entity, "id", type.startsWith("Appointment") ? "appointment.id" : "id");
+            String contactId = type.startsWith("Contact") ? entityId : text(entity, "contactId");
+            contactKey = contactId != null ? contactId : family(type) + ":" + entityId;
+        }
+        return new InboxEvent(eventKey(event, type, entityId, rawBody), SOURCE, type, bounded(locationId),
+                bounded(contactKey), rawBody);
+    }
+
+    /** {@code task}, {@code note}, {@code appointment} or {@code contact}. */
+    private static String family(String type) {
+        for (String family : new String[] {"Task", "Note", "Appointment"}) {
+            if (type.startsWith(family)) {
+                return family.toLowerCase();
+            }
+        }
+        return "contact";
+    }
+
+    static String eventKey(JsonNode event, String type, String entityId, String rawBody) {
+        String webhookId = text(event, "webhookId");
+        if (webhookId != null) {
+            return bounded("ghl:" + webhookId);
+        }
+        JsonNode entity = type.startsWith("Appointment") ? event.path("appointment") : event;
+        String when = firstText(entity, "dateUpdated", "timestamp", "dateAdded");
+        if (when == null) {
+            when = firstText(event, "timestamp", "dateUpdated");
+        }
+        return when == null ? "ghl:sha256:" + sha256(rawBody) : bounded("ghl:" + type + ":" + entityId + ":" + when);
+    }
+
+    private static String require(JsonNode node, String field, String name) throws BadEvent {
+        String value = text(node, field);
+        if (value == null) {
+            throw new BadEvent("missing field " + name);
+        }
+        return value;
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String value = text(node, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    /** Keys longer than a column holds are replaced by their hash, so a hostile id cannot break a write. */
+    private static String bounded(String key) {
+        return key.length() <= MAX_KEY ? key : "sha256:" + sha256(key);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.ghlconnectif.webhook;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ghl.GhlEventTypes;
+import io.github.ghlconnectif.inbox.InboxEvent;
+import io.github.ghlconnectif.inbox.InboxWriter;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/ghl}: answers 2xx only once the event is durably stored, and 429 whenever it cannot be, since
+ * GHL sends a webhook again only after a 429. In order: content type (415), size (413), signature (401), JSON and
+ * required fields (400),
+ * unhandled type (200 ignored), duplicate (200 duplicate), stored (200 accepted).
+ */
+public final class GhlWebhookIntake extends AsyncProcessorSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GhlWebhookIntake.class);
+    private static final Pattern PLAIN_TYPE = Pattern.compile("[A-Za-z]{1,40}");
+
+    private final SignatureVerifier verifier;
+    private final ObjectMapper mapper;
+    private final InboxWriter writer;
+    private final AtomicLong pending;
+    private final IntakeCounters counters;
+    private final int maxBodyBytes;
+    private final long maxPending;
+    private final Duration writeTimeout;
+
+    /**
+     * @param verifier null when verification is switched off ({@code ghl.webhook.verify=false})
+     * @param pending  the number of accepted events not yet processed, kept by the dispatcher
+     */
+    public GhlWebhookIntake(SignatureVerifier verifier, ObjectMapper mapper, InboxWriter writer, AtomicLong pending,
+            IntakeCounters counters, int maxBodyBytes, long maxPending, Duration writeTimeout) {
+        this.verifier = verifier;
+        this.mapper = mapper;
+        this.writer = writer;
+        this.pending = pending;
+        this.counters = counters;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxPending = maxPending;
+        this.writeTimeout = writeTimeout;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Message message = exchange.getMessage();
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null && !contentType.toLowerCase().contains("json")) {
+            return answer(exchange, callback, 415, "rejected", "Content-Type must be application/json", null);
+        }
+        byte[] body = message.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        if (body.length > maxBodyBytes) {
+            return answer(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes", null);
+        }
+        if (verifier != null) {
+            SignatureVerifier.Verdict verdict = verifier.verify(body, message.getHeader(SignatureVerifier.ED25519_HEADER, String.class),
+                    message.getHeader(SignatureVerifier.RSA_HEADER, String.class));
+            if (!verdict.valid()) {
+                return answer(exchange, callback, 401, "rejected", verdict.reason(), null);
+            }
+        }
+        String text;
+        JsonNode event;
+        try {
+            text = utf8(body);
+            event = mapper.readTree(text);
+        } catch (CharacterCodingException e) {
+            return answer(exchange, callback, 400, "rejected", "body is not valid UTF-8", null);
+        } catch (JacksonException e) {
+            return answer(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage(), null);
+        }
+        if (event == null || !event.isObject()) {
+            return answer(exchange, callback, 400, "rejected", "the body is not a JSON object", null);
+        }
+        String type = GhlEventReader.text(event, "type");
+        if (type == null) {
+            return answer(exchange, callback, 400, "rejected", "missing field type", null);
+        }
+        if (!GhlEventTypes.isHandled(type)) {
+            return answer(exchange, callback, 200, "ignored", null, PLAIN_TYPE.matcher(type).matches() ? type : "other");
+        }
+        InboxEvent inboxEvent;
+        try {
+            inboxEvent = GhlEventReader.read(event, type, text);
+        } catch (GhlEventReader.BadEvent e) {
+            return answer(exchange, callback, 400, "rejected", e.getMessage(), type);
+        }
+        if (pending.get() >= maxPending) {
+            return answer(exchange, callback, 429, "retry-later", "the inbox holds " + maxPending
+                    + " unprocessed events (intake.max-pending)", type);
+        }
+        writer.submit(inboxEvent).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        respond(exchange, 429, "retry-later", "the event could not be stored", type);
+                    } else if (outcome == InboxWriter.Outcome.DUPLICATE) {
+                        respond(exchange, 200, "duplicate", null, type);
+                    } else {
+                        respond(exchange, 200, "accepted", null, type);
+                    }
+                    callback.done(false);
+                });
+        return false;
+    }
+
+    /** Answers at once: the exchange is done synchronously. */
+    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason, String type) {
+        respond(exchange, status, outcome, reason, type);
+        callback.done(true);
+        return true;
+    }
+
+    private void respond(Exchange exchange, int status, String outcome, String reason, String type) {
+        counters.count(outcome, type);
+        if (status >= 400 && status != 429) {
+            LOG.warn("GHL webhook rejected with {}: {}", status, reason);
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(reason == null ? "{\"status\":\"" + outcome + "\"}"
+                : "{\"status\":\"" + outcome + "\",\"reason\":" + quote(reason) + "}");
+    }
+
+    private String quote(String text) {
+        try {
+            return mapper.writeValueAsString(text);
+        } catch (JacksonException e) {
+            return "\"\"";
+        }
+    }
+
+    private static String utf8(byte[] body) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.ghlconnectif.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.github.ghlconnectif.Application;
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+
+/** The connector booted in the test JVM as {@code java -jar} boots it, on a free port, with test properties. */
+public final class RunningConnector implements AutoCloseable {
+
+    private final Main main;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private RunningConnector(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    /** Starts with the given properties over the defaults; with the test routes of {@code test-routes/} beside {@code routes/}. */
+    public static RunningConnector start(Map<String, String> properties) throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Map<String, String> all = new HashMap<>();
+        all.put("camel.server.port", String.valueOf(port));
+        all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
+        all.putAll(properties);
+        Main main = Application.newMain();
+        all.forEach(main::addOverrideProperty);
+        main.start();
+        return new RunningConnector(main, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public Connector connector() {
+        return camel().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return camel().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
