@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.store.Locations;
+import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.TestDatabases;
@@ -200,11 +202,7 @@ class GhlWebhookIntakeTest {
     }
 
     private void awaitEmptyInbox() {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (connector.connector().inbox().depth() > 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(0, connector.connector().inbox().depth());
+        Await.until(() -> connector.connector().inbox().depth() == 0, Duration.ofSeconds(10), "an empty inbox");
     }
 
     private HttpResponse<String> post(byte[] body, Map<String, String> headers) throws Exception {
