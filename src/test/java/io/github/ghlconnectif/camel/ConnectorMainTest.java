@@ -13,9 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,16 +21,12 @@ import java.sql.Statement;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.ghlconnectif.Application;
-import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.support.LogCapture;
-import org.apache.camel.CamelContext;
+import io.github.ghlconnectif.support.RunningConnector;
+import io.github.ghlconnectif.support.Stubs;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.main.Main;
-import org.apache.camel.test.AvailablePortFinder;
-import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,30 +47,26 @@ class ConnectorMainTest {
 
     @RegisterExtension
     WireMockExtension ghl = Stubs.server();
-    Main main;
-    int port;
+
+    RunningConnector connector;
     LogCapture logs;
 
     @BeforeEach
     void start() throws Exception {
         logs = LogCapture.attach();
-        port = AvailablePortFinder.getNextAvailable();
-        main = Application.newMain();
-        Map.of("camel.server.port", String.valueOf(port),
-                "camel.main.routes-include-pattern", "classpath:test-routes/*.yaml",
+        connector = RunningConnector.start(Map.of(
                 "ghl.base-url", ghl.baseUrl(),
                 "ghl.oauth.client-id", "client-id-123",
                 "ghl.oauth.client-secret", CLIENT_SECRET,
-                "ghl.oauth.redirect-uri", "http://localhost:" + port + "/oauth/callback",
+                "ghl.oauth.redirect-uri", "http://localhost:8080/oauth/callback",
                 "ghl.location-id", LOCATION,
                 "store.url", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath(),
-                "store.secret-key", STORE_KEY).forEach(main::addOverrideProperty);
-        main.start();
+                "store.secret-key", STORE_KEY));
     }
 
     @AfterEach
     void stop() {
-        main.stop();
+        connector.close();
         logs.close();
     }
 
@@ -90,7 +79,7 @@ class ConnectorMainTest {
         assertTrue(location.startsWith("https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code"),
                 location);
         assertTrue(location.contains("client_id=client-id-123"), location);
-        assertTrue(location.contains("redirect_uri=http%3A%2F%2Flocalhost%3A" + port + "%2Foauth%2Fcallback"), location);
+        assertTrue(location.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth%2Fcallback"), location);
         assertTrue(location.contains("scope=contacts.readonly%20contacts.write"), location);
         assertFalse(location.contains(CLIENT_SECRET));
     }
@@ -116,7 +105,7 @@ class ConnectorMainTest {
         assertEquals("ana@example.org", email);
         ghl.verify(1, postRequestedFor(urlEqualTo("/oauth/token")));
         ghl.verify(1, getRequestedFor(urlEqualTo("/contacts/c1")));
-        try (Connection connection = connector().store().connection(); Statement statement = connection.createStatement();
+        try (Connection connection = connector.connector().store().connection(); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT owner_type, access_token FROM oauth_token")) {
             assertTrue(rows.next());
             assertEquals("Location", rows.getString(1));
@@ -153,19 +142,10 @@ class ConnectorMainTest {
     }
 
     private ProducerTemplate template() {
-        return camel().createProducerTemplate();
-    }
-
-    private Connector connector() {
-        return camel().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class);
-    }
-
-    private CamelContext camel() {
-        return main.getCamelContext();
+        return connector.camel().createProducerTemplate();
     }
 
     private HttpResponse<String> http(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return connector.get(path);
     }
 }
