@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.github.ghlconnectif.camel.ConnectifRoutes;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
@@ -98,6 +99,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new GhlOperationRoutes());
         main.configure().addRoutesBuilder(new OAuthRoutes());
         main.configure().addRoutesBuilder(new WebhookRoutes());
+        main.configure().addRoutesBuilder(new ConnectifRoutes());
         return main;
     }
 }

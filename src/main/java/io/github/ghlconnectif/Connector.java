@@ -1,7 +1,10 @@
 package io.github.ghlconnectif;
 
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +16,15 @@ import io.github.ghlconnectif.auth.TokenCipher;
 import io.github.ghlconnectif.auth.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
+import io.github.ghlconnectif.sync.FieldMapping;
+import io.github.ghlconnectif.sync.SyncStateStore;
 import org.apache.camel.Service;
 
 /**
@@ -40,6 +46,8 @@ public final class Connector implements Service {
     private GhlOAuthClient oauthClient;
     private Locations locations;
     private Inbox inbox;
+    private ConnectifClient connectif;
+    private SyncStateStore syncStates;
     private GhlClient ghl;
 
     public Connector(Settings settings) {
@@ -58,6 +66,8 @@ public final class Connector implements Service {
         } else {
             ghl();
         }
+        connectif();
+        locationZone();
         settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
     }
 
@@ -103,6 +113,37 @@ public final class Connector implements Service {
             inbox = new Inbox(store());
         }
         return inbox;
+    }
+
+    public synchronized SyncStateStore syncStates() {
+        if (syncStates == null) {
+            syncStates = new SyncStateStore(store(), mapper);
+        }
+        return syncStates;
+    }
+
+    public synchronized ConnectifClient connectif() {
+        if (connectif == null) {
+            connectif = new ConnectifClient(settings.get("connectif.base-url", "https://api.connectif.cloud"),
+                    settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
+                    http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
+                    settings.getInt("connectif.retry.rate-limited-attempts", 5),
+                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper);
+        }
+        return connectif;
+    }
+
+    /** {@code ./mapping.yaml} where the connector starts, else the copy in the jar. */
+    public FieldMapping mapping() {
+        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")));
+    }
+
+    public ZoneId locationZone() {
+        try {
+            return ZoneId.of(settings.get("ghl.location-timezone", "UTC"));
+        } catch (DateTimeException e) {
+            throw new ConfigurationException("ghl.location-timezone is not a time zone id (like Europe/Madrid)");
+        }
     }
 
     public synchronized OAuthTokenProvider oauthTokens() {

@@ -31,6 +31,7 @@ class JarCommandsIT {
 
     static final Path JAR = Path.of(System.getProperty("connector.jar", "target/ghl-connectif-sync.jar")).toAbsolutePath();
     static final String TOKEN = "pit-0d6c-secret";
+    static final String CONNECTIF_KEY = "cnf-key-id:cnf-secret-9f1";
     static final String STORE_KEY = "a2V5LWZvci10aGUtamFyLXRlc3Qtb25seS0zMi1ieXQ=";
 
     @TempDir
@@ -71,6 +72,7 @@ class JarCommandsIT {
         env.put("CAMEL_SERVER_PORT", String.valueOf(port));
         env.put("STORE_URL", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath());
         env.put("STORE_SECRET_KEY", STORE_KEY);
+        env.put("CONNECTIF_API_KEY", CONNECTIF_KEY);
         Process process = start(env);
         try {
             HttpResponse<String> response = awaitHttp("http://127.0.0.1:" + port + "/oauth/install");
@@ -82,7 +84,7 @@ class JarCommandsIT {
         }
         String log = Files.readString(workDir.resolve("out.log")) + Files.readString(workDir.resolve("err.log"));
         assertTrue(log.contains("started in"), log);
-        assertFalse(log.contains(TOKEN) || log.contains(STORE_KEY), log);
+        assertFalse(log.contains(TOKEN) || log.contains(STORE_KEY) || log.contains("cnf-secret"), log);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.ghl.GhlApiException;
 
 /** GHL's OAuth endpoints: code exchange and refresh ({@code POST /oauth/token}), location tokens from an agency token. */
@@ -126,7 +127,7 @@ public final class GhlOAuthClient {
         if (invalidGrant) {
             throw new InvalidGrantException(operation, status, messages, traceId);
         }
-        throw new GhlApiException(operation, status, messages, traceId, GhlApiException.isTransientStatus(status), null);
+        throw new GhlApiException(operation, status, messages, traceId, ApiException.isTransientStatus(status), null);
     }
 
     private JsonNode readTree(byte[] bytes) {

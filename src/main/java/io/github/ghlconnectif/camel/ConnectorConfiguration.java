@@ -2,6 +2,12 @@ package io.github.ghlconnectif.camel;
 
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.sync.AppointmentSync;
+import io.github.ghlconnectif.sync.ContactDeleteSync;
+import io.github.ghlconnectif.sync.ContactSync;
+import io.github.ghlconnectif.sync.FieldMapping;
+import io.github.ghlconnectif.sync.NoteSync;
+import io.github.ghlconnectif.sync.TaskSync;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -16,5 +22,15 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         connector.validate();
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);
+        // the flows' decisions, called by name from the YAML routes
+        FieldMapping mapping = connector.mapping();
+        context.getRegistry().bind("contactSync", ContactSync.class,
+                () -> new ContactSync(connector.syncStates(), mapping, connector.mapper()));
+        context.getRegistry().bind("taskSync", TaskSync.class, () -> new TaskSync(connector.syncStates()));
+        context.getRegistry().bind("noteSync", NoteSync.class, () -> new NoteSync(connector.syncStates()));
+        context.getRegistry().bind("appointmentSync", AppointmentSync.class,
+                () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));
+        context.getRegistry().bind("contactDeleteSync", ContactDeleteSync.class,
+                () -> new ContactDeleteSync(connector.syncStates()));
     }
 }

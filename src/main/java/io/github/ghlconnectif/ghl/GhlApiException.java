@@ -2,26 +2,24 @@ package io.github.ghlconnectif.ghl;
 
 import java.util.List;
 
+import io.github.ghlconnectif.ApiException;
+
 /**
  * Every failure of a GHL call: the HTTP status (0 when no response came back), GHL's message (a string, or the
  * list of strings GHL sends on 422), the {@code traceId}, the operation, and whether retrying can help.
  */
-public class GhlApiException extends RuntimeException {
+public class GhlApiException extends ApiException {
 
     private final String operation;
-    private final int status;
     private final List<String> messages;
     private final String traceId;
-    private final boolean transientFailure;
 
     public GhlApiException(String operation, int status, List<String> messages, String traceId,
             boolean transientFailure, Throwable cause) {
-        super(describe(operation, status, messages, traceId), cause);
+        super(describe(operation, status, messages, traceId), status, transientFailure, cause);
         this.operation = operation;
-        this.status = status;
         this.messages = List.copyOf(messages);
         this.traceId = traceId;
-        this.transientFailure = transientFailure;
     }
 
     /** A failure decided before any request was sent (missing parameter, missing scope, no token). */
@@ -35,16 +33,8 @@ public class GhlApiException extends RuntimeException {
         return new GhlApiException(operation, 0, List.of(reason), null, true, cause);
     }
 
-    public static boolean isTransientStatus(int status) {
-        return status == 429 || status >= 500;
-    }
-
     public String getOperation() {
         return operation;
-    }
-
-    public int getStatus() {
-        return status;
     }
 
     public List<String> getMessages() {
@@ -53,10 +43,6 @@ public class GhlApiException extends RuntimeException {
 
     public String getTraceId() {
         return traceId;
-    }
-
-    public boolean isTransient() {
-        return transientFailure;
     }
 
     private static String describe(String operation, int status, List<String> messages, String traceId) {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.auth.AccessToken;
 import io.github.ghlconnectif.auth.TokenProvider;
 import org.slf4j.Logger;
@@ -156,7 +157,7 @@ public final class GhlClient {
     }
 
     private static Object throwFailure(String op, int status, List<String> messages, String traceId) {
-        throw new GhlApiException(op, status, messages, traceId, GhlApiException.isTransientStatus(status), null);
+        throw new GhlApiException(op, status, messages, traceId, ApiException.isTransientStatus(status), null);
     }
 
     private JsonNode parse(byte[] bytes) {

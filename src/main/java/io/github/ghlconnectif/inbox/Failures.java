@@ -3,7 +3,7 @@ package io.github.ghlconnectif.inbox;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
-import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.store.StoreException;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 
@@ -18,7 +18,7 @@ public final class Failures {
 
     public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof GhlApiException api) {
+            if (cause instanceof ApiException api) {
                 return api.isTransient();
             }
             if (cause instanceof StoreException || cause instanceof IOException || cause instanceof TimeoutException

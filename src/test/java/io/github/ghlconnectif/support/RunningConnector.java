@@ -32,6 +32,8 @@ public final class RunningConnector implements AutoCloseable {
         Map<String, String> all = new HashMap<>();
         all.put("camel.server.port", String.valueOf(port));
         all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
+        all.put("connectif.api-key", "test-key-id:test-key-secret");
+        all.put("connectif.base-url", "http://127.0.0.1:9");
         all.putAll(properties);
         Main main = Application.newMain();
         all.forEach(main::addOverrideProperty);

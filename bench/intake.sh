@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Throughput benchmark of the webhook intake (POST /webhooks/ghl). See bench/README.md.
+#
+#   bench/intake.sh                      # N=50000 measured webhooks, C=64 in flight
+#   N=100000 C=256 bench/intake.sh       # other load
+#
+# Environment (all optional):
+#   N                  measured requests per target (default 50000)
+#   C                  requests in flight (default 64)
+#   WARMUP             warm-up requests per target, not counted (default N/5)
+#   CONTACTS           distinct contact ids in the bodies (default 10000)
+#   CLIENT_LOOPS       event loops of the load generator (default 2)
+#   CONNECTOR_JAVA_OPTS JVM options of the connector (default "-Xmx512m")
+#   CONNECTOR_LOG_LEVEL root log level of the connector (default WARN: silences the placeholder flow's
+#                      one INFO line per event; Camel's own logger stays at INFO so that start-up is logged)
+#   CONNECTOR_ENV      extra VAR=value settings for the connector, space separated (e.g. "INTAKE_BATCH_SIZE=1000")
+#   LOAD_JAVA_OPTS     JVM options of the load generator and of the bare endpoint (default "-Xmx1g")
+#   JFR=1              record the connector with Java Flight Recorder and print its hot methods
+#   KEEP=1             keep the work directory (logs, H2 store, keys, recording)
+#
+# Starts, on free loopback ports: a bare Vert.x endpoint (reads the body, answers 200) and the connector with a
+# fresh embedded H2 store and a freshly generated Ed25519 key. Sends the same signed load to the bare endpoint, then
+# to the connector; prints one table and the ratio; stops both; checks that the store holds one idempotency key per
+# accepted webhook.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+N=${N:-50000}
+C=${C:-64}
+WARMUP=${WARMUP:-$((N / 5))}
+CONTACTS=${CONTACTS:-10000}
+CLIENT_LOOPS=${CLIENT_LOOPS:-2}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx512m}
+CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
+CONNECTOR_ENV=${CONNECTOR_ENV:-}
+LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xmx1g}
+JFR=${JFR:-0}
+KEEP=${KEEP:-0}
+JFR_TOOL=${JFR_TOOL:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/jfr}
+
+if [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
+    echo "== building target/ghl-connectif-sync.jar"
+    mvn -B -q package -DskipTests
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-intake-bench.XXXXXX")
+BARE_PID=""
+CONNECTOR_PID=""
+
+stop() { # pid name: TERM, wait up to 60 s, then KILL
+    local pid=$1 name=$2
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 600); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    echo "!! $name did not stop within 60 s: killed"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    stop "$CONNECTOR_PID" connector
+    stop "$BARE_PID" "bare endpoint"
+    if [[ "$KEEP" == 1 ]]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+echo "== compiling bench/src into $WORK/classes"
+javac -nowarn -d "$WORK/classes" -cp "target/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+CP="$WORK/classes:$ROOT/target/lib/*"
+LOAD=(java $LOAD_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" WebhookLoad)
+
+"${LOAD[@]}" keygen "$WORK/keys"
+BARE_PORT=$("${LOAD[@]}" freeport)
+PORT=$("${LOAD[@]}" freeport)
+
+echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT"
+"${LOAD[@]}" bare --port "$BARE_PORT" --max-seconds 900 >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+
+JFR_OPTS=()
+if [[ "$JFR" == 1 ]]; then
+    JFR_OPTS=(-XX:StartFlightRecording=filename="$WORK/connector.jfr",settings=profile,dumponexit=true)
+fi
+echo "== starting the connector on 127.0.0.1:$PORT (store $WORK/store, JVM $CONNECTOR_JAVA_OPTS, log level $CONNECTOR_LOG_LEVEL${CONNECTOR_ENV:+, $CONNECTOR_ENV})"
+# shellcheck disable=SC2086
+env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
+    STORE_URL="jdbc:h2:file:$WORK/store" CAMEL_SERVER_PORT="$PORT" \
+    GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")" INTAKE_MAX_PENDING=10000000 \
+    LOG_LEVEL="$CONNECTOR_LOG_LEVEL" $CONNECTOR_ENV \
+    java $CONNECTOR_JAVA_OPTS "${JFR_OPTS[@]}" -jar target/ghl-connectif-sync.jar >"$WORK/connector.log" 2>&1 &
+CONNECTOR_PID=$!
+
+for _ in $(seq 1 900); do # up to 90 s
+    grep -q "started in" "$WORK/connector.log" 2>/dev/null && break
+    kill -0 "$CONNECTOR_PID" 2>/dev/null || { echo "!! the connector exited:"; tail -30 "$WORK/connector.log"; exit 1; }
+    sleep 0.1
+done
+grep -q "started in" "$WORK/connector.log" || { echo "!! the connector did not start within 90 s"; tail -30 "$WORK/connector.log"; exit 1; }
+
+echo "== load: $N measured + $WARMUP warm-up webhooks per target, $C in flight, $CLIENT_LOOPS client event loops"
+timeout 900 "${LOAD[@]}" load --keys "$WORK/keys" --n "$N" --c "$C" --warmup "$WARMUP" --contacts "$CONTACTS" \
+    --client-loops "$CLIENT_LOOPS" --max-seconds 120 --summary "$WORK/summary.properties" \
+    --target "bare=http://127.0.0.1:$BARE_PORT/webhooks/ghl" \
+    --target "connector=http://127.0.0.1:$PORT/webhooks/ghl"
+
+PEAK_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$CONNECTOR_PID/status" 2>/dev/null || echo "?")
+echo "connector peak RSS: $((PEAK_RSS_KB / 1024)) MB (VmHWM)"
+
+stop "$BARE_PID" "bare endpoint"
+STOP_START=$(date +%s)
+stop "$CONNECTOR_PID" connector
+echo "connector stopped in $(( $(date +%s) - STOP_START )) s"
+CONNECTOR_PID=""
+if grep -q -E "ERROR|Exception" "$WORK/connector.log"; then
+    echo "!! the connector logged errors:"; grep -E "ERROR|Exception" "$WORK/connector.log" | sort | uniq -c | sort -rn | head -10
+fi
+
+# the H2 version the connector runs with, from the jar's Class-Path
+H2_JAR=$(unzip -p target/ghl-connectif-sync.jar META-INF/MANIFEST.MF | tr -d '\r' | sed ':a;N;$!ba;s/\n //g' \
+    | grep -o 'lib/h2-[0-9.]*\.jar' | head -1)
+query() {
+    java -cp "target/$H2_JAR" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/store" -user "" -password "" -sql "$1" \
+        | awk 'NR == 2 {print $1}'
+}
+STORED=$(query "SELECT COUNT(*) FROM event_key")
+LEFT=$(query "SELECT COUNT(*) FROM inbox")
+DEAD=$(query "SELECT COUNT(*) FROM dead_letter")
+ACCEPTED=$(awk -F= '$1 == "connector.accepted.total" {print $2}' "$WORK/summary.properties")
+echo "store check: $ACCEPTED webhooks answered accepted (warm-up + measured), $STORED idempotency keys stored," \
+    "$LEFT still in the inbox, $DEAD dead letters: $([[ "$ACCEPTED" == "$STORED" ]] && echo OK || echo MISMATCH)"
+
+if [[ "$JFR" == 1 && -f "$WORK/connector.jfr" ]]; then
+    echo "== JFR hot methods of the connector ($WORK/connector.jfr)"
+    "$JFR_TOOL" view --width 160 hot-methods "$WORK/connector.jfr" || true
+    KEEP=1
+fi

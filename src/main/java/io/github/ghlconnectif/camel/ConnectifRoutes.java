@@ -1,0 +1,114 @@
+package io.github.ghlconnectif.camel;
+
+import java.util.List;
+import java.util.Map;
+
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.connectif.ConnectifClient;
+import io.github.ghlconnectif.connectif.ConnectifEvent;
+import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.sync.SyncStateStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connectif's operations as {@code direct:connectif-*} endpoints for the YAML flows. The contact is named by the
+ * variable or header {@code email}, else {@code externalId}; bodies are Maps of Connectif field ids.
+ */
+public final class ConnectifRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectifRoutes.class);
+
+    @Override
+    public void configure() {
+        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
+                Connector.class);
+
+        from("direct:connectif-upsert-contact").routeId("connectif-upsert-contact").process(exchange -> {
+            Map<String, Object> fields = body(exchange);
+            String email = parameter(exchange, "email");
+            ConnectifClient client = connector.connectif();
+            exchange.getMessage().setBody(email != null ? client.upsertByEmail(email, fields)
+                    : client.upsertByExternalId(required(exchange, "externalId"), fields));
+        });
+
+        from("direct:connectif-delete-contact").routeId("connectif-delete-contact").process(exchange -> {
+            String email = parameter(exchange, "email");
+            ConnectifClient client = connector.connectif();
+            exchange.getMessage().setBody(email != null ? client.deleteByEmail(email)
+                    : client.deleteByExternalId(required(exchange, "externalId")));
+        });
+
+        from("direct:connectif-send-event").routeId("connectif-send-event").process(exchange ->
+                exchange.getMessage().setBody(connector.connectif().sendEvent(required(exchange, "alias"), body(exchange),
+                        Boolean.parseBoolean(String.valueOf(parameter(exchange, "createContact"))))));
+
+        from("direct:connectif-send-events").routeId("connectif-send-events").process(exchange -> {
+            for (ConnectifEvent event : events(exchange)) {
+                if (event.fields().get("email") == null) {
+                    LOG.info("{} not sent: the contact has no email, Connectif's key for events", event.alias());
+                    continue;
+                }
+                connector.connectif().sendEvent(event.alias(), event.fields(), false);
+            }
+        });
+
+        // ghl-task-completed is a workflow trigger: sent once per completion, whatever is repeated or replayed
+        from("direct:connectif-send-task-completions").routeId("connectif-send-task-completions").process(exchange -> {
+            SyncStateStore states = connector.syncStates();
+            for (ConnectifEvent event : events(exchange)) {
+                String taskId = String.valueOf(event.fields().get("taskId"));
+                if (!states.beginCompletion(taskId, String.valueOf(event.fields().get("ghlContactId")))) {
+                    LOG.info("{} for task {} was sent before; not again", ConnectifModel.TASK_COMPLETED, taskId);
+                    continue;
+                }
+                connector.connectif().sendEvent(ConnectifModel.TASK_COMPLETED, event.fields(), false);
+                states.completionSent(taskId);
+            }
+        });
+
+        from("direct:connectif-list-contact-fields").routeId("connectif-list-contact-fields").process(exchange ->
+                exchange.getMessage().setBody(connector.mapper().convertValue(connector.connectif().listContactFields(),
+                        List.class)));
+        from("direct:connectif-create-contact-field").routeId("connectif-create-contact-field").process(exchange ->
+                exchange.getMessage().setBody(connector.connectif().createContactField(body(exchange))));
+        from("direct:connectif-create-custom-integration").routeId("connectif-create-custom-integration").process(exchange ->
+                exchange.getMessage().setBody(connector.connectif().createIntegration(body(exchange))));
+        from("direct:connectif-create-custom-event-type").routeId("connectif-create-custom-event-type").process(exchange ->
+                exchange.getMessage().setBody(connector.connectif().createEventType(required(exchange, "integrationId"),
+                        body(exchange))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> body(Exchange exchange) {
+        Map<String, Object> body = exchange.getMessage().getBody(Map.class);
+        if (body == null) {
+            throw new IllegalArgumentException("the body must be a map of Connectif field ids");
+        }
+        return body;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<ConnectifEvent> events(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        return body instanceof List<?> list ? (List<ConnectifEvent>) list : List.of();
+    }
+
+    private static String parameter(Exchange exchange, String name) {
+        Object value = exchange.getVariable(name);
+        if (value == null) {
+            value = exchange.getMessage().getHeader(name);
+        }
+        return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value);
+    }
+
+    private static String required(Exchange exchange, String name) {
+        String value = parameter(exchange, name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + name + " (variable or header)");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.ghlconnectif.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.store.Store;
+import io.github.ghlconnectif.store.StoreException;
+
+/** Reads and writes {@code sync_state} and the {@code task_completion} ledger. */
+public final class SyncStateStore {
+
+    private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Map<String, Object>>> TASKS = new TypeReference<>() { };
+
+    private final Store store;
+    private final ObjectMapper mapper;
+
+    public SyncStateStore(Store store, ObjectMapper mapper) {
+        this.store = store;
+        this.mapper = mapper;
+    }
+
+    public Optional<ContactState> find(String contactId) {
+        try (Connection connection = store.connection();
+                PreparedStatement statement = connection.prepareStatement("SELECT contact_id, location_id, email,"
+                        + " date_updated, content_hash, tags, tasks, deleted FROM sync_state WHERE contact_id = ?")) {
+            statement.setString(1, contactId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ContactState(rows.getString(1), rows.getString(2), rows.getString(3),
+                        rows.getString(4), rows.getString(5), read(rows.getString(6), TAGS, List.of()),
+                        read(rows.getString(7), TASKS, Map.of()), rows.getBoolean(8)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the sync state of " + contactId, e);
+        }
+    }
+
+    public void save(ContactState state) {
+        try (Connection connection = store.connection()) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
+                    + " date_updated = ?, content_hash = ?, tags = ?, tasks = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
+                bind(update, state);
+                if (update.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
+                    + " date_updated, content_hash, tags, tasks, deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(insert, state);
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot store the sync state of " + state.contactId(), e);
+        }
+    }
+
+    /**
+     * Takes the right to send the completion of a task: true when nobody sent it yet (a send that never confirmed
+     * counts as not sent, so it is tried again), false when it was sent.
+     */
+    public boolean beginCompletion(String taskId, String contactId) {
+        try (Connection connection = store.connection()) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT status FROM task_completion WHERE task_id = ?")) {
+                select.setString(1, taskId);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        return !"sent".equals(rows.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion (task_id, contact_id,"
+                    + " status, updated_at) VALUES (?, ?, 'sending', ?)")) {
+                insert.setString(1, taskId);
+                insert.setString(2, contactId);
+                insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                insert.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    return false;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot record the completion of task " + taskId, e);
+        }
+    }
+
+    public void completionSent(String taskId) {
+        try (Connection connection = store.connection();
+                PreparedStatement update = connection.prepareStatement(
+                        "UPDATE task_completion SET status = 'sent', updated_at = ? WHERE task_id = ?")) {
+            update.setObject(1, Instant.now().atOffset(ZoneOffset.UTC));
+            update.setString(2, taskId);
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot record the completion of task " + taskId, e);
+        }
+    }
+
+    private void bind(PreparedStatement statement, ContactState state) throws SQLException {
+        statement.setString(1, state.locationId());
+        statement.setString(2, state.email());
+        statement.setString(3, state.dateUpdated());
+        statement.setString(4, state.contentHash());
+        statement.setString(5, write(state.tags()));
+        statement.setString(6, write(state.tasks()));
+        statement.setBoolean(7, state.deleted());
+        statement.setObject(8, Instant.now().atOffset(ZoneOffset.UTC));
+        statement.setString(9, state.contactId());
+    }
+
+    private String write(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String json, TypeReference<T> type, T empty) {
+        try {
+            return json == null ? empty : mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            return empty;
+        }
+    }
+}
