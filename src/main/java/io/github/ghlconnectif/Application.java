@@ -16,6 +16,7 @@ import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
+import io.github.ghlconnectif.cli.SetupCommand;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
 import org.apache.camel.main.Main;
@@ -42,9 +43,10 @@ public final class Application {
             case "run" -> System.exit(run(args));
             case "catalog" -> System.exit(new CatalogCommand(System.out).run());
             case "call" -> System.exit(new CallCommand(System.out, System.err).run(args));
+            case "setup" -> System.exit(new SetupCommand(System.out, System.err).run());
             default -> {
                 System.err.println("Unknown command '" + command + "'. Usage: java -jar ghl-connectif-sync.jar"
-                        + " [catalog | call <operation> name=value... [body='{json}' | body=@file.json]]");
+                        + " [catalog | setup | call <operation> name=value... [body='{json}' | body=@file.json]]");
                 System.exit(2);
             }
         }

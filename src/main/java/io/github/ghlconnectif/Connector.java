@@ -26,6 +26,7 @@ import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import org.apache.camel.Service;
+import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * Builds the connector's parts from its settings, each once and only when first needed, and closes them on stop.
@@ -56,6 +57,13 @@ public final class Connector implements Service {
         if (!authMode.equals(MODE_OAUTH) && !authMode.equals(MODE_PRIVATE_TOKEN)) {
             throw new ConfigurationException("ghl.auth.mode must be oauth or private-token, not '" + authMode + "'");
         }
+    }
+
+    /** For the one-off commands: the connector's parts configured from the properties, without Camel routes. */
+    public static Connector fromProperties() {
+        DefaultCamelContext context = new DefaultCamelContext();
+        context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+        return new Connector(Settings.of(context));
     }
 
     /** Fails at start-up, naming the property, when the configuration cannot work. */

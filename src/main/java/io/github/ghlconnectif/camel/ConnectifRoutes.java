@@ -7,6 +7,7 @@ import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,6 +26,19 @@ public final class ConnectifRoutes extends RouteBuilder {
     public void configure() {
         Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
                 Connector.class);
+
+        if (connector.settings().getBoolean("connectif.setup-on-start", true)) {
+            from("timer:connectif-setup?repeatCount=1&delay=500").routeId("connectif-setup").process(exchange -> {
+                try {
+                    List<String> created = new ConnectifSetup(connector.connectif(), connector.store()).run();
+                    LOG.info("Connectif setup: {}", created.isEmpty() ? "every field and event type is there"
+                            : "created " + String.join(", ", created));
+                } catch (RuntimeException e) {
+                    LOG.warn("Connectif setup did not complete ({}); run the setup command once Connectif answers",
+                            e.getMessage());
+                }
+            });
+        }
 
         from("direct:connectif-upsert-contact").routeId("connectif-upsert-contact").process(exchange -> {
             Map<String, Object> fields = body(exchange);

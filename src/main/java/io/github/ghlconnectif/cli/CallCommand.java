@@ -8,16 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
-import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlOperation;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.store.StoreException;
-import org.apache.camel.impl.DefaultCamelContext;
 
 /**
  * {@code call <operation> name=value ... [body='{json}' | body=@file.json]}: runs one GHL operation once with the
@@ -60,9 +57,8 @@ public final class CallCommand {
                 params.put(name, value);
             }
         }
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
-            Connector connector = new Connector(Settings.of(context));
+        try {
+            Connector connector = Connector.fromProperties();
             try {
                 String locationId = Optional.ofNullable(params.get("locationId"))
                         .or(connector::defaultLocationId)

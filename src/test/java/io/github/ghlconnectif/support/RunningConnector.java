@@ -34,6 +34,7 @@ public final class RunningConnector implements AutoCloseable {
         all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
         all.put("connectif.api-key", "test-key-id:test-key-secret");
         all.put("connectif.base-url", "http://127.0.0.1:9");
+        all.put("connectif.setup-on-start", "false");
         all.putAll(properties);
         Main main = Application.newMain();
         all.forEach(main::addOverrideProperty);

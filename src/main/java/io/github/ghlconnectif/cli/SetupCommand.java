@@ -1,0 +1,44 @@
+package io.github.ghlconnectif.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+
+import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.connectif.ConnectifSetup;
+import io.github.ghlconnectif.store.StoreException;
+
+/** {@code setup}: creates in Connectif the fields, integration and event types the flows need, and prints what it created. */
+public final class SetupCommand {
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public SetupCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run() {
+        Connector connector = Connector.fromProperties();
+        try {
+            List<String> created = new ConnectifSetup(connector.connectif(), connector.store()).run();
+            if (created.isEmpty()) {
+                out.println("Connectif already has every field and event type the connector needs; nothing created.");
+            } else {
+                out.println("Created in Connectif:");
+                created.forEach(line -> out.println("  " + line));
+            }
+            return 0;
+        } catch (ApiException e) {
+            err.println("Error: " + e.getMessage());
+            return 1;
+        } catch (ConfigurationException | StoreException e) {
+            err.println("Error: " + e.getMessage());
+            return 2;
+        } finally {
+            connector.stop();
+        }
+    }
+}
