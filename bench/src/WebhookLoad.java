@@ -24,11 +24,13 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.IntStream;
 
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -58,6 +60,7 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class WebhookLoad {
 
+    private static final long REQUEST_TIMEOUT_MS = 30_000;
     private static final String LOCATION = "benchLocation0000001";
     private static final String[] TYPES = {"ContactUpdate", "ContactUpdate", "ContactUpdate", "ContactCreate", "ContactTagUpdate"};
     private static final String[] FIRST = {"Ana", "João", "Maria", "Pedro", "Lucía", "Tomás", "Inês", "Miguel", "Sofia", "Rui"};
@@ -136,8 +139,11 @@ public final class WebhookLoad {
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
         volatile String firstError;
+        final AtomicLong timeouts = new AtomicLong();
         long startNanos;
         long endNanos;
+        long[] cpuStart;
+        long[] cpuEnd;
 
         Phase(int count) {
             latencies = new long[count];
@@ -161,6 +167,10 @@ public final class WebhookLoad {
                 throw new IllegalArgumentException("only loopback targets: " + target);
             }
             targets.put(target.substring(0, eq), uri);
+        }
+        Map<String, String> pids = new LinkedHashMap<>();
+        for (String pid : options.getOrDefault("pid", List.of())) {
+            pids.put(pid.substring(0, pid.indexOf('=')), pid.substring(pid.indexOf('=') + 1));
         }
         if (targets.isEmpty() || n <= 0 || c <= 0 || warmup < 0) {
             usage();
@@ -187,8 +197,9 @@ public final class WebhookLoad {
                         .setDefaultHost(uri.getHost()).setDefaultPort(uri.getPort()).setTcpNoDelay(true),
                         new PoolOptions().setHttp1MaxSize(c).setMaxWaitQueueSize(-1));
                 awaitReady(client, uri, maxSeconds);
-                Phase warm = run(client, uri, webhooks, 0, warmup, c, maxSeconds);
-                Phase measured = run(client, uri, webhooks, warmup, n, c, maxSeconds);
+                long pid = Long.parseLong(pids.getOrDefault(target.getKey(), "0"));
+                Phase warm = run(vertx, client, uri, webhooks, 0, warmup, c, maxSeconds, pid);
+                Phase measured = run(vertx, client, uri, webhooks, warmup, n, c, maxSeconds, pid);
                 results.put(target.getKey(), new Phase[] {warm, measured});
                 client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 System.out.printf(Locale.ROOT, "%s done: warm-up %d answers (%d accepted, %d I/O errors), measured %d answers in %.1f s%n",
@@ -272,8 +283,8 @@ public final class WebhookLoad {
     }
 
     /** Sends webhooks[from, from + count) with c requests in flight; each answer releases the next request. */
-    private static Phase run(HttpClient client, URI uri, Webhook[] webhooks, int from, int count, int c, int maxSeconds)
-            throws InterruptedException {
+    private static Phase run(Vertx vertx, HttpClient client, URI uri, Webhook[] webhooks, int from, int count, int c,
+            int maxSeconds, long serverPid) throws InterruptedException {
         Phase phase = new Phase(count);
         if (count == 0) {
             return phase;
@@ -281,27 +292,36 @@ public final class WebhookLoad {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         int lanes = Math.min(c, count);
         CountDownLatch finished = new CountDownLatch(lanes);
+        phase.cpuStart = Cpu.sample(serverPid);
         phase.startNanos = System.nanoTime();
         for (int lane = 0; lane < lanes; lane++) {
-            next(client, uri.getRawPath(), webhooks, from, count, phase, deadline, finished);
+            next(vertx, client, uri.getRawPath(), webhooks, from, count, phase, deadline, finished);
         }
         if (!finished.await(maxSeconds + 35L, TimeUnit.SECONDS)) {
             System.out.println("WARNING: lanes still busy after " + (maxSeconds + 35) + " s; reporting what completed");
         }
         phase.endNanos = System.nanoTime();
+        phase.cpuEnd = Cpu.sample(serverPid);
         return phase;
     }
 
-    private static void next(HttpClient client, String path, Webhook[] webhooks, int from, int count, Phase phase,
-            long deadline, CountDownLatch finished) {
+    private static void next(Vertx vertx, HttpClient client, String path, Webhook[] webhooks, int from, int count,
+            Phase phase, long deadline, CountDownLatch finished) {
         int i = phase.next.getAndIncrement();
         if (i >= count || System.nanoTime() > deadline) {
             finished.countDown();
             return;
         }
         Webhook webhook = webhooks[from + i];
+        Promise<Integer> answer = Promise.promise();
+        // a watchdog besides Vert.x's own request timeout, so that no lane can hang
+        long watchdog = vertx.setTimer(REQUEST_TIMEOUT_MS + 5_000, id -> {
+            if (answer.tryFail(new TimeoutException("no answer within " + (REQUEST_TIMEOUT_MS + 5_000) + " ms"))) {
+                phase.timeouts.incrementAndGet();
+            }
+        });
         long start = System.nanoTime();
-        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setTimeout(30_000)
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setTimeout(REQUEST_TIMEOUT_MS)
                         .putHeader("Content-Type", "application/json").putHeader("X-GHL-Signature", webhook.signature()))
                 .compose(request -> request.send(webhook.body()))
                 .compose(response -> response.body().map(body -> {
@@ -317,19 +337,27 @@ public final class WebhookLoad {
                     return status;
                 }))
                 .onComplete(result -> {
-                    phase.latencies[i] = System.nanoTime() - start;
                     if (result.succeeded()) {
-                        int status = result.result();
-                        phase.statuses.incrementAndGet(status >= 0 && status < 600 ? status : 0);
+                        answer.tryComplete(result.result());
                     } else {
-                        phase.errors.incrementAndGet();
-                        if (phase.firstError == null) {
-                            phase.firstError = String.valueOf(result.cause());
-                        }
+                        answer.tryFail(result.cause());
                     }
-                    phase.done.incrementAndGet();
-                    next(client, path, webhooks, from, count, phase, deadline, finished);
                 });
+        answer.future().onComplete(result -> {
+            vertx.cancelTimer(watchdog);
+            phase.latencies[i] = System.nanoTime() - start;
+            if (result.succeeded()) {
+                int status = result.result();
+                phase.statuses.incrementAndGet(status >= 0 && status < 600 ? status : 0);
+            } else {
+                phase.errors.incrementAndGet();
+                if (phase.firstError == null) {
+                    phase.firstError = String.valueOf(result.cause());
+                }
+            }
+            phase.done.incrementAndGet();
+            next(vertx, client, path, webhooks, from, count, phase, deadline, finished);
+        });
     }
 
     // ---------------------------------------------------------------- report
@@ -337,7 +365,7 @@ public final class WebhookLoad {
     private static void report(PrintStream out, Map<String, Phase[]> results, int n, int c, String summaryFile)
             throws IOException {
         out.println();
-        out.printf(Locale.ROOT, "%-10s %6s %8s %8s %7s %9s %6s %7s %9s %9s %7s %7s %7s %7s%n", "target", "in-fl", "sent",
+        out.printf(Locale.ROOT, "%-10s %5s %8s %8s %8s %6s %7s %8s %8s %7s %7s %7s %7s%n", "target", "in-fl",
                 "answered", "2xx", "accepted", "dup", "non2xx", "req/s", "accept/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
         Map<String, String> summary = new TreeMap<>();
         Map<String, double[]> rates = new LinkedHashMap<>();
@@ -365,13 +393,16 @@ public final class WebhookLoad {
             double reqRate = answered / seconds;
             double acceptRate = p.accepted.get() / seconds;
             rates.put(entry.getKey(), new double[] {reqRate, acceptRate, ms(percentile(sorted, 0.99))});
-            out.printf(Locale.ROOT, "%-10s %6d %8d %8d %7d %9d %6d %7d %9.0f %9.0f %7.1f %7.1f %7.1f %7.1f%n",
-                    entry.getKey(), c, Math.min(p.next.get(), n), answered, ok, p.accepted.get(), p.duplicate.get(), bad,
+            out.printf(Locale.ROOT, "%-10s %5d %8d %8d %8d %6d %7d %8.0f %8.0f %7.1f %7.1f %7.1f %7.1f%n",
+                    entry.getKey(), c, answered, ok, p.accepted.get(), p.duplicate.get(), bad,
                     reqRate, acceptRate, ms(percentile(sorted, 0.50)), ms(percentile(sorted, 0.95)),
                     ms(percentile(sorted, 0.99)), ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
             if (bad > 0) {
                 out.printf("  %s non-2xx: %s%s%n", entry.getKey(), non2xx,
-                        p.errors.get() > 0 ? " + " + p.errors.get() + " I/O errors (first: " + p.firstError + ")" : "");
+                        p.errors.get() > 0 ? " + " + p.errors.get() + " I/O errors or timeouts (first: " + p.firstError + ")" : "");
+            }
+            if (answered < n) {
+                out.printf("  %s: only %d of %d measured requests answered within --max-seconds%n", entry.getKey(), answered, n);
             }
             String k = entry.getKey();
             summary.put(k + ".warmup.accepted", String.valueOf(warm.accepted.get()));
@@ -383,8 +414,28 @@ public final class WebhookLoad {
             summary.put(k + ".measured.req_per_s", String.format(Locale.ROOT, "%.0f", reqRate));
             summary.put(k + ".measured.p99_ms", String.format(Locale.ROOT, "%.1f", ms(percentile(sorted, 0.99))));
         }
-        out.println("(latency: from sending the request to the end of the answer, closed loop: each answer releases the"
+        out.println("(latency: from sending the request to the end of the answer; closed loop: each answer releases the"
                 + " next request)");
+        out.println();
+        out.printf(Locale.ROOT, "CPU during the measured run, in cores (this machine has %d):%n",
+                Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "%-10s %9s %9s %9s %9s %9s %14s%n", "target", "machine", "server", "load gen", "other",
+                "steal", "server us/req");
+        for (Map.Entry<String, Phase[]> entry : results.entrySet()) {
+            Phase p = entry.getValue()[1];
+            double seconds = (p.endNanos - p.startNanos) / 1e9;
+            double machine = Cpu.cores(p, 0);
+            double server = Cpu.cores(p, 2);
+            double self = Cpu.cores(p, 3);
+            double other = machine - (Double.isNaN(server) ? 0 : server) - self;
+            double perRequest = server * seconds / Math.max(1, p.done.get()) * 1e6;
+            out.printf(Locale.ROOT, "%-10s %9.2f %9.2f %9.2f %9.2f %9.2f %14.0f%n", entry.getKey(), machine, server, self,
+                    other, Cpu.cores(p, 1), perRequest);
+            summary.put(entry.getKey() + ".measured.server_cores", String.format(Locale.ROOT, "%.2f", server));
+            summary.put(entry.getKey() + ".measured.other_cores", String.format(Locale.ROOT, "%.2f", other));
+            summary.put(entry.getKey() + ".measured.server_us_per_request", String.format(Locale.ROOT, "%.0f", perRequest));
+        }
+        out.println("(other = processes besides the target and the load generator: keep it near 0 for a fair figure)");
         if (rates.containsKey("bare") && rates.containsKey("connector")) {
             double[] bare = rates.get("bare");
             double[] connector = rates.get("connector");
@@ -416,6 +467,49 @@ public final class WebhookLoad {
 
     private static double ms(long nanos) {
         return nanos / 1e6;
+    }
+
+    // ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+    /** CPU time in clock ticks (USER_HZ, 100 per second): the machine's busy and steal time, the target's and ours. */
+    private static final class Cpu {
+        static final double HZ = 100.0;
+
+        /** {machine busy, machine steal, target process, this process}; -1 where unknown. */
+        static long[] sample(long serverPid) {
+            long busy = -1;
+            long steal = -1;
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i <= 8 && i < f.length; i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                busy = total - Long.parseLong(f[4]) - Long.parseLong(f[5]) - (f.length > 8 ? Long.parseLong(f[8]) : 0);
+                steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            } catch (IOException | RuntimeException e) {
+                // not Linux: no CPU figures
+            }
+            return new long[] {busy, steal, serverPid > 0 ? process(serverPid) : -1, process(ProcessHandle.current().pid())};
+        }
+
+        private static long process(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** Cores used on average between the two samples, for field k; NaN when unknown. */
+        static double cores(Phase p, int k) {
+            if (p.cpuStart == null || p.cpuEnd == null || p.cpuStart[k] < 0 || p.cpuEnd[k] < 0) {
+                return Double.NaN;
+            }
+            return (p.cpuEnd[k] - p.cpuStart[k]) / HZ / ((p.endNanos - p.startNanos) / 1e9);
+        }
     }
 
     // ---------------------------------------------------------------- options
