@@ -14,7 +14,16 @@
 #   CONNECTOR_LOG_LEVEL root log level of the connector (default WARN: silences the placeholder flow's
 #                      one INFO line per event; Camel's own logger stays at INFO so that start-up is logged)
 #   CONNECTOR_ENV      extra VAR=value settings for the connector, space separated (e.g. "INTAKE_BATCH_SIZE=1000")
+#   SYNC_DISPATCH_URI  where the dispatcher hands stored events (default log:bench-dispatch?level=DEBUG, a no-op
+#                      at log level WARN: the dispatcher still claims and deletes every inbox row, but the flows,
+#                      which call GHL and Connectif, do not run; GHL and Connectif URLs point at 127.0.0.1:9 anyway)
 #   LOAD_JAVA_OPTS     JVM options of the load generator and of the bare endpoint (default "-Xmx1g")
+#   CONNECTOR_CP_PREFIX classes or jars put before the connector's jar (experiments: patched classes; see README)
+#   EXPERIMENT=NAME    compile bench/experiments/NAME/*.java (patched connector classes) against the connector and
+#                      Bouncy Castle $BC_JAR (fetched with mvn dependency:get when missing) and put them first on
+#                      the connector's classpath: EXPERIMENT=bc-verifier measures an Ed25519 check by Bouncy Castle
+#   STOP_SIGNAL=KILL   stop the connector with SIGKILL right after the load instead of SIGTERM (crash test of the
+#                      "stored durably before 200" promise: the store check then shows what a crash loses)
 #   JFR=1              record the connector with Java Flight Recorder and print its hot methods
 #   KEEP=1             keep the work directory (logs, H2 store, keys, recording)
 #
@@ -35,7 +44,13 @@ CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx512m}
 CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xmx1g}
+SYNC_DISPATCH_URI=${SYNC_DISPATCH_URI:-log:bench-dispatch?level=DEBUG}
 JFR=${JFR:-0}
+CONNECTOR_CP_PREFIX=${CONNECTOR_CP_PREFIX:-}
+EXPERIMENT=${EXPERIMENT:-}
+BC_VERSION=1.78.1
+BC_JAR=${BC_JAR:-$HOME/.m2/repository/org/bouncycastle/bcprov-jdk18on/$BC_VERSION/bcprov-jdk18on-$BC_VERSION.jar}
+STOP_SIGNAL=${STOP_SIGNAL:-TERM}
 KEEP=${KEEP:-0}
 JFR_TOOL=${JFR_TOOL:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/jfr}
 
@@ -67,9 +82,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# a copy of the jar and its libraries, so that a rebuild of target/ during the run cannot change what is measured
+mkdir -p "$WORK/app"
+cp target/ghl-connectif-sync.jar "$WORK/app/"
+cp -r target/lib "$WORK/app/lib"
+unzip -tqq "$WORK/app/ghl-connectif-sync.jar" || { echo "!! target/ghl-connectif-sync.jar is incomplete (being rebuilt?): try again"; exit 1; }
+APP="$WORK/app"
+echo "== connector: target/ghl-connectif-sync.jar of $(date -u -r target/ghl-connectif-sync.jar +%FT%TZ), copied to $APP"
+
 echo "== compiling bench/src into $WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "target/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
-CP="$WORK/classes:$ROOT/target/lib/*"
+javac -nowarn -d "$WORK/classes" -cp "$APP/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+CP="$WORK/classes:$APP/lib/*"
 LOAD=(java $LOAD_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" WebhookLoad)
 
 "${LOAD[@]}" keygen "$WORK/keys"
@@ -80,17 +103,27 @@ echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT"
 "${LOAD[@]}" bare --port "$BARE_PORT" --max-seconds 900 >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
+if [[ -n "$EXPERIMENT" ]]; then
+    [[ -f "$BC_JAR" ]] || mvn -B -q dependency:get -Dartifact="org.bouncycastle:bcprov-jdk18on:$BC_VERSION"
+    javac -nowarn -d "$WORK/experiment" -cp "$APP/ghl-connectif-sync.jar:$BC_JAR" bench/experiments/"$EXPERIMENT"/*.java
+    CONNECTOR_CP_PREFIX="$WORK/experiment:$BC_JAR${CONNECTOR_CP_PREFIX:+:$CONNECTOR_CP_PREFIX}"
+    echo "== experiment $EXPERIMENT: bench/experiments/$EXPERIMENT/*.java compiled into $WORK/experiment"
+fi
+
 JFR_OPTS=()
 if [[ "$JFR" == 1 ]]; then
     JFR_OPTS=(-XX:StartFlightRecording=filename="$WORK/connector.jfr",settings=profile,dumponexit=true)
 fi
-echo "== starting the connector on 127.0.0.1:$PORT (store $WORK/store, JVM $CONNECTOR_JAVA_OPTS, log level $CONNECTOR_LOG_LEVEL${CONNECTOR_ENV:+, $CONNECTOR_ENV})"
+echo "== starting the connector on 127.0.0.1:$PORT (store $WORK/store, JVM $CONNECTOR_JAVA_OPTS, log level $CONNECTOR_LOG_LEVEL${CONNECTOR_ENV:+, $CONNECTOR_ENV}${CONNECTOR_CP_PREFIX:+, classpath prefix $CONNECTOR_CP_PREFIX})"
 # shellcheck disable=SC2086
 env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
     STORE_URL="jdbc:h2:file:$WORK/store" CAMEL_SERVER_PORT="$PORT" \
     GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")" INTAKE_MAX_PENDING=10000000 \
+    CONNECTIF_API_KEY=benchKeyId:benchKeySecret CONNECTIF_SETUP_ON_START=false \
+    GHL_BASE_URL=http://127.0.0.1:9 CONNECTIF_BASE_URL=http://127.0.0.1:9 SYNC_DISPATCH_URI="$SYNC_DISPATCH_URI" \
     LOG_LEVEL="$CONNECTOR_LOG_LEVEL" $CONNECTOR_ENV \
-    java $CONNECTOR_JAVA_OPTS "${JFR_OPTS[@]}" -jar target/ghl-connectif-sync.jar >"$WORK/connector.log" 2>&1 &
+    java $CONNECTOR_JAVA_OPTS "${JFR_OPTS[@]}" -cp "${CONNECTOR_CP_PREFIX:+$CONNECTOR_CP_PREFIX:}$APP/ghl-connectif-sync.jar" \
+    io.github.ghlconnectif.Application >"$WORK/connector.log" 2>&1 &
 CONNECTOR_PID=$!
 
 for _ in $(seq 1 900); do # up to 90 s
@@ -100,17 +133,22 @@ for _ in $(seq 1 900); do # up to 90 s
 done
 grep -q "started in" "$WORK/connector.log" || { echo "!! the connector did not start within 90 s"; tail -30 "$WORK/connector.log"; exit 1; }
 
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the load"
 echo "== load: $N measured + $WARMUP warm-up webhooks per target, $C in flight, $CLIENT_LOOPS client event loops"
 timeout 900 "${LOAD[@]}" load --keys "$WORK/keys" --n "$N" --c "$C" --warmup "$WARMUP" --contacts "$CONTACTS" \
     --client-loops "$CLIENT_LOOPS" --max-seconds 120 --summary "$WORK/summary.properties" \
-    --target "bare=http://127.0.0.1:$BARE_PORT/webhooks/ghl" \
-    --target "connector=http://127.0.0.1:$PORT/webhooks/ghl"
+    --target "bare=http://127.0.0.1:$BARE_PORT/webhooks/ghl" --pid "bare=$BARE_PID" \
+    --target "connector=http://127.0.0.1:$PORT/webhooks/ghl" --pid "connector=$CONNECTOR_PID"
 
 PEAK_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$CONNECTOR_PID/status" 2>/dev/null || echo "?")
 echo "connector peak RSS: $((PEAK_RSS_KB / 1024)) MB (VmHWM)"
 
 stop "$BARE_PID" "bare endpoint"
 STOP_START=$(date +%s)
+if [[ "$STOP_SIGNAL" == KILL ]]; then
+    echo "== SIGKILL to the connector (STOP_SIGNAL=KILL)"
+    kill -KILL "$CONNECTOR_PID"; wait "$CONNECTOR_PID" 2>/dev/null || true
+fi
 stop "$CONNECTOR_PID" connector
 echo "connector stopped in $(( $(date +%s) - STOP_START )) s"
 CONNECTOR_PID=""
@@ -119,11 +157,11 @@ if grep -q -E "ERROR|Exception" "$WORK/connector.log"; then
 fi
 
 # the H2 version the connector runs with, from the jar's Class-Path
-H2_JAR=$(unzip -p target/ghl-connectif-sync.jar META-INF/MANIFEST.MF | tr -d '\r' | sed ':a;N;$!ba;s/\n //g' \
+H2_JAR=$(unzip -p "$APP/ghl-connectif-sync.jar" META-INF/MANIFEST.MF | tr -d '\r' | sed ':a;N;$!ba;s/\n //g' \
     | grep -o 'lib/h2-[0-9.]*\.jar' | head -1)
 query() {
-    java -cp "target/$H2_JAR" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/store" -user "" -password "" -sql "$1" \
-        | awk 'NR == 2 {print $1}'
+    java -cp "$APP/$H2_JAR" org.h2.tools.Shell -url "jdbc:h2:file:$WORK/store" -user "" -password "" -sql "$1" \
+        | awk 'NR == 2 {print $1}' || echo "?"
 }
 STORED=$(query "SELECT COUNT(*) FROM event_key")
 LEFT=$(query "SELECT COUNT(*) FROM inbox")
@@ -134,6 +172,7 @@ echo "store check: $ACCEPTED webhooks answered accepted (warm-up + measured), $S
 
 if [[ "$JFR" == 1 && -f "$WORK/connector.jfr" ]]; then
     echo "== JFR hot methods of the connector ($WORK/connector.jfr)"
-    "$JFR_TOOL" view --width 160 hot-methods "$WORK/connector.jfr" || true
+    java -cp "$CP" JfrBreakdown "$WORK/connector.jfr"
+    if [[ -x "$JFR_TOOL" ]]; then "$JFR_TOOL" view --width 160 hot-methods "$WORK/connector.jfr" || true; fi
     KEEP=1
 fi

@@ -198,8 +198,10 @@ public final class WebhookLoad {
                         new PoolOptions().setHttp1MaxSize(c).setMaxWaitQueueSize(-1));
                 awaitReady(client, uri, maxSeconds);
                 long pid = Long.parseLong(pids.getOrDefault(target.getKey(), "0"));
-                Phase warm = run(vertx, client, uri, webhooks, 0, warmup, c, maxSeconds, pid);
-                Phase measured = run(vertx, client, uri, webhooks, warmup, n, c, maxSeconds, pid);
+                long[] otherPids = pids.entrySet().stream().filter(e -> !e.getKey().equals(target.getKey()))
+                        .mapToLong(e -> Long.parseLong(e.getValue())).toArray();
+                Phase warm = run(vertx, client, uri, webhooks, 0, warmup, c, maxSeconds, pid, otherPids);
+                Phase measured = run(vertx, client, uri, webhooks, warmup, n, c, maxSeconds, pid, otherPids);
                 results.put(target.getKey(), new Phase[] {warm, measured});
                 client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 System.out.printf(Locale.ROOT, "%s done: warm-up %d answers (%d accepted, %d I/O errors), measured %d answers in %.1f s%n",
@@ -284,7 +286,7 @@ public final class WebhookLoad {
 
     /** Sends webhooks[from, from + count) with c requests in flight; each answer releases the next request. */
     private static Phase run(Vertx vertx, HttpClient client, URI uri, Webhook[] webhooks, int from, int count, int c,
-            int maxSeconds, long serverPid) throws InterruptedException {
+            int maxSeconds, long serverPid, long[] otherPids) throws InterruptedException {
         Phase phase = new Phase(count);
         if (count == 0) {
             return phase;
@@ -292,7 +294,7 @@ public final class WebhookLoad {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         int lanes = Math.min(c, count);
         CountDownLatch finished = new CountDownLatch(lanes);
-        phase.cpuStart = Cpu.sample(serverPid);
+        phase.cpuStart = Cpu.sample(serverPid, otherPids);
         phase.startNanos = System.nanoTime();
         for (int lane = 0; lane < lanes; lane++) {
             next(vertx, client, uri.getRawPath(), webhooks, from, count, phase, deadline, finished);
@@ -301,7 +303,7 @@ public final class WebhookLoad {
             System.out.println("WARNING: lanes still busy after " + (maxSeconds + 35) + " s; reporting what completed");
         }
         phase.endNanos = System.nanoTime();
-        phase.cpuEnd = Cpu.sample(serverPid);
+        phase.cpuEnd = Cpu.sample(serverPid, otherPids);
         return phase;
     }
 
@@ -419,23 +421,25 @@ public final class WebhookLoad {
         out.println();
         out.printf(Locale.ROOT, "CPU during the measured run, in cores (this machine has %d):%n",
                 Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "%-10s %9s %9s %9s %9s %9s %14s%n", "target", "machine", "server", "load gen", "other",
-                "steal", "server us/req");
+        out.printf(Locale.ROOT, "%-10s %9s %9s %9s %9s %9s %9s %14s%n", "target", "machine", "server", "load gen",
+                "idle srv", "other", "steal", "server us/req");
         for (Map.Entry<String, Phase[]> entry : results.entrySet()) {
             Phase p = entry.getValue()[1];
             double seconds = (p.endNanos - p.startNanos) / 1e9;
             double machine = Cpu.cores(p, 0);
             double server = Cpu.cores(p, 2);
             double self = Cpu.cores(p, 3);
-            double other = machine - (Double.isNaN(server) ? 0 : server) - self;
+            double idle = Cpu.cores(p, 4);
+            double other = machine - (Double.isNaN(server) ? 0 : server) - self - idle;
             double perRequest = server * seconds / Math.max(1, p.done.get()) * 1e6;
-            out.printf(Locale.ROOT, "%-10s %9.2f %9.2f %9.2f %9.2f %9.2f %14.0f%n", entry.getKey(), machine, server, self,
-                    other, Cpu.cores(p, 1), perRequest);
+            out.printf(Locale.ROOT, "%-10s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %14.0f%n", entry.getKey(), machine, server,
+                    self, idle, other, Cpu.cores(p, 1), perRequest);
             summary.put(entry.getKey() + ".measured.server_cores", String.format(Locale.ROOT, "%.2f", server));
             summary.put(entry.getKey() + ".measured.other_cores", String.format(Locale.ROOT, "%.2f", other));
             summary.put(entry.getKey() + ".measured.server_us_per_request", String.format(Locale.ROOT, "%.0f", perRequest));
         }
-        out.println("(other = processes besides the target and the load generator: keep it near 0 for a fair figure)");
+        out.println("(idle srv = the other server, not under load; other = every other process on the machine: keep it"
+                + " near 0 for a fair figure)");
         if (rates.containsKey("bare") && rates.containsKey("connector")) {
             double[] bare = rates.get("bare");
             double[] connector = rates.get("connector");
@@ -475,8 +479,8 @@ public final class WebhookLoad {
     private static final class Cpu {
         static final double HZ = 100.0;
 
-        /** {machine busy, machine steal, target process, this process}; -1 where unknown. */
-        static long[] sample(long serverPid) {
+        /** {machine busy, machine steal, target process, this process, the other --pid processes}; -1 where unknown. */
+        static long[] sample(long serverPid, long[] otherPids) {
             long busy = -1;
             long steal = -1;
             try {
@@ -490,7 +494,12 @@ public final class WebhookLoad {
             } catch (IOException | RuntimeException e) {
                 // not Linux: no CPU figures
             }
-            return new long[] {busy, steal, serverPid > 0 ? process(serverPid) : -1, process(ProcessHandle.current().pid())};
+            long others = 0;
+            for (long pid : otherPids) {
+                others += Math.max(0, process(pid));
+            }
+            return new long[] {busy, steal, serverPid > 0 ? process(serverPid) : -1, process(ProcessHandle.current().pid()),
+                others};
         }
 
         private static long process(long pid) {

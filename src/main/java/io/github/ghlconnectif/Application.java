@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.github.ghlconnectif.camel.AdminRoutes;
 import io.github.ghlconnectif.camel.ConnectifRoutes;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.FlowErrorHandling;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.camel.WebhookRoutes;
@@ -98,10 +100,12 @@ public final class Application {
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
         main.configure().addConfiguration(ConnectorConfiguration.class);
+        main.configure().addRoutesBuilder(new FlowErrorHandling());
         main.configure().addRoutesBuilder(new GhlOperationRoutes());
         main.configure().addRoutesBuilder(new OAuthRoutes());
         main.configure().addRoutesBuilder(new WebhookRoutes());
         main.configure().addRoutesBuilder(new ConnectifRoutes());
+        main.configure().addRoutesBuilder(new AdminRoutes());
         return main;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,8 @@ public final class Connector implements Service {
     private final ObjectMapper mapper = new ObjectMapper();
     private final RateBudgets rateBudgets = new RateBudgets();
     private final String authMode;
+    private final CircuitBreaker ghlBreaker;
+    private final CircuitBreaker connectifBreaker;
     private HttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
@@ -54,6 +57,10 @@ public final class Connector implements Service {
     public Connector(Settings settings) {
         this.settings = settings;
         this.authMode = settings.get("ghl.auth.mode", MODE_OAUTH);
+        int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
+        Duration openFor = settings.getDuration("sync.circuit.open-for", Duration.ofSeconds(30));
+        this.ghlBreaker = new CircuitBreaker("GHL", threshold, openFor);
+        this.connectifBreaker = new CircuitBreaker("Connectif", threshold, openFor);
         if (!authMode.equals(MODE_OAUTH) && !authMode.equals(MODE_PRIVATE_TOKEN)) {
             throw new ConfigurationException("ghl.auth.mode must be oauth or private-token, not '" + authMode + "'");
         }
@@ -96,6 +103,10 @@ public final class Connector implements Service {
         return settings.optional("ghl.location-id");
     }
 
+    public List<CircuitBreaker> breakers() {
+        return List.of(ghlBreaker, connectifBreaker);
+    }
+
     public RateBudgets rateBudgets() {
         return rateBudgets;
     }
@@ -136,7 +147,7 @@ public final class Connector implements Service {
                     settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
                     http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
                     settings.getInt("connectif.retry.rate-limited-attempts", 5),
-                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper);
+                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper, connectifBreaker);
         }
         return connectif;
     }
@@ -187,7 +198,7 @@ public final class Connector implements Service {
     public synchronized GhlClient ghl() {
         if (ghl == null) {
             ghl = new GhlClient(baseUrl(), apiVersion(), tokenProvider(), rateBudgets, http(), timeout(),
-                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper);
+                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker);
         }
         return ghl;
     }

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.InboxWriter;
@@ -39,8 +41,11 @@ public final class WebhookRoutes extends RouteBuilder {
         Settings settings = connector.settings();
 
         AtomicLong pending = new AtomicLong();
+        SecretMasker masker = new SecretMasker(settings);
         Dispatcher dispatcher = new Dispatcher(connector.inbox(), camel, connector.mapper(), pending,
-                () -> connector.locations().uninstalled(), dispatcherOptions(settings));
+                () -> connector.locations().uninstalled(),
+                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask,
+                dispatcherOptions(settings));
         InboxWriter writer = new InboxWriter(connector.inbox(), settings.getInt("intake.batch-size", 500),
                 settings.getInt("intake.queue-capacity", 20_000), accepted -> {
                     pending.addAndGet(accepted);

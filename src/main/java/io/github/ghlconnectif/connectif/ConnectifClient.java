@@ -16,6 +16,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,12 @@ public final class ConnectifClient {
     private final int maxRateLimitRetries;
     private final Duration rateLimitPause;
     private final ObjectMapper mapper;
+    private final CircuitBreaker breaker;
     private final Object pauseLock = new Object();
     private Instant pausedUntil = Instant.EPOCH;
 
     public ConnectifClient(String baseUrl, String apiKey, HttpClient http, Duration timeout, int maxRateLimitRetries,
-            Duration rateLimitPause, ObjectMapper mapper) {
+            Duration rateLimitPause, ObjectMapper mapper, CircuitBreaker breaker) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.apiKey = apiKey;
         this.http = http;
@@ -48,6 +50,7 @@ public final class ConnectifClient {
         this.maxRateLimitRetries = maxRateLimitRetries;
         this.rateLimitPause = rateLimitPause;
         this.mapper = mapper;
+        this.breaker = breaker;
     }
 
     /** {@code PATCH /contacts/email/{email}}: creates the contact when it is missing. */
@@ -141,9 +144,20 @@ public final class ConnectifClient {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        if (!breaker.allow()) {
+            throw new ConnectifApiException(operation, 0, "Connectif keeps failing: circuit open until "
+                    + breaker.openUntil(), null, List.of(), true, null);
+        }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 500) {
+                breaker.onFailure();
+            } else if (response.statusCode() != 429) {
+                breaker.onSuccess();
+            }
+            return response;
         } catch (IOException e) {
+            breaker.onFailure();
             throw new ConnectifApiException(operation, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null,
                     List.of(), true, e);
         } catch (InterruptedException e) {
@@ -168,7 +182,8 @@ public final class ConnectifClient {
         } catch (IOException e) {
             detail = new String(bytes, 0, Math.min(200, bytes.length), StandardCharsets.UTF_8);
         }
-        return new ConnectifApiException(operation, status, detail, code, errors, ApiException.isTransientStatus(status), null);
+        return (ConnectifApiException) new ConnectifApiException(operation, status, detail, code, errors,
+                ApiException.isTransientStatus(status), null).withResponseBody(new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** Until {@code X-RateLimit-Reset} (epoch seconds) when Connectif sends it, else the configured pause. */

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.auth.AccessToken;
 import io.github.ghlconnectif.auth.TokenProvider;
 import org.slf4j.Logger;
@@ -40,9 +41,10 @@ public final class GhlClient {
     private final Duration timeout;
     private final int maxRateLimitRetries;
     private final ObjectMapper mapper;
+    private final CircuitBreaker breaker;
 
     public GhlClient(String baseUrl, String apiVersion, TokenProvider tokens, RateBudgets budgets, HttpClient http,
-            Duration timeout, int maxRateLimitRetries, ObjectMapper mapper) {
+            Duration timeout, int maxRateLimitRetries, ObjectMapper mapper, CircuitBreaker breaker) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.apiVersion = apiVersion;
         this.tokens = tokens;
@@ -51,6 +53,7 @@ public final class GhlClient {
         this.timeout = timeout;
         this.maxRateLimitRetries = maxRateLimitRetries;
         this.mapper = mapper;
+        this.breaker = breaker;
     }
 
     /**
@@ -116,13 +119,22 @@ public final class GhlClient {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        if (!breaker.allow()) {
+            throw GhlApiException.transport(op, new IOException("GHL keeps failing: circuit open until " + breaker.openUntil()));
+        }
         try {
             budget.acquire(priority);
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 500) {
+                breaker.onFailure();
+            } else if (response.statusCode() != 429) {
+                breaker.onSuccess();
+            }
             budget.update(intHeader(response, "X-RateLimit-Max"), longHeader(response, "X-RateLimit-Interval-Milliseconds"),
                     intHeader(response, "X-RateLimit-Remaining"), longHeader(response, "X-RateLimit-Daily-Remaining"));
             return response;
         } catch (IOException e) {
+            breaker.onFailure();
             throw GhlApiException.transport(op, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -153,11 +165,8 @@ public final class GhlClient {
         } else if (response.body().length > 0) {
             messages.add(new String(response.body(), 0, Math.min(200, response.body().length), StandardCharsets.UTF_8));
         }
-        return throwFailure(op, status, messages, traceId);
-    }
-
-    private static Object throwFailure(String op, int status, List<String> messages, String traceId) {
-        throw new GhlApiException(op, status, messages, traceId, ApiException.isTransientStatus(status), null);
+        throw (GhlApiException) new GhlApiException(op, status, messages, traceId, ApiException.isTransientStatus(status), null)
+                .withResponseBody(new String(response.body(), StandardCharsets.UTF_8));
     }
 
     private JsonNode parse(byte[] bytes) {

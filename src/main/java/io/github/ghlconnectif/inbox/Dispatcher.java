@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,10 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ApiException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -52,7 +57,11 @@ public final class Dispatcher extends ServiceSupport {
     private final ObjectMapper mapper;
     private final AtomicLong pending;
     private final Supplier<Set<String>> uninstalledLocations;
+    private final BooleanSupplier targetDown;
+    private final UnaryOperator<String> mask;
     private final Options options;
+    private final AtomicLong retries = new AtomicLong();
+    private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -63,13 +72,21 @@ public final class Dispatcher extends ServiceSupport {
     private ProducerTemplate producer;
     private Set<String> uninstalled = Set.of();
 
+    /**
+     * @param targetDown true while GHL or Connectif is known to be down (a circuit is open): nothing is claimed then,
+     *                   and failures do not count as attempts
+     * @param mask       removes secrets from what is stored with a dead letter
+     */
     public Dispatcher(Inbox inbox, CamelContext camel, ObjectMapper mapper, AtomicLong pending,
-            Supplier<Set<String>> uninstalledLocations, Options options) {
+            Supplier<Set<String>> uninstalledLocations, BooleanSupplier targetDown, UnaryOperator<String> mask,
+            Options options) {
         this.inbox = inbox;
         this.camel = camel;
         this.mapper = mapper;
         this.pending = pending;
         this.uninstalledLocations = uninstalledLocations;
+        this.targetDown = targetDown;
+        this.mask = mask;
         this.options = options;
     }
 
@@ -86,6 +103,17 @@ public final class Dispatcher extends ServiceSupport {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Dead letters written since start, by the route that failed. */
+    public Map<String, Long> deadLettersByRoute() {
+        Map<String, Long> counts = new TreeMap<>();
+        deadLettersByRoute.forEach((route, count) -> counts.put(route, count.get()));
+        return counts;
     }
 
     @Override
@@ -138,7 +166,7 @@ public final class Dispatcher extends ServiceSupport {
                     inbox.renewLeases(options.owner(), options.lease());
                     nextHeartbeat = now + options.lease().toNanos() / 3;
                 }
-                int room = options.batchSize() - inFlight.get();
+                int room = targetDown.getAsBoolean() ? 0 : options.batchSize() - inFlight.get();
                 List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease()) : List.of();
                 if (rows.isEmpty()) {
                     await(options.pollInterval());
@@ -200,21 +228,23 @@ public final class Dispatcher extends ServiceSupport {
                 finish(unit);
                 continue;
             }
-            Throwable failure = run(unit);
+            Exchange result = run(unit);
+            Throwable failure = result.getException();
+            boolean down = failure != null && targetDown.getAsBoolean();
             if (failure == null) {
                 finish(unit);
-            } else if (Failures.isTransient(failure) && unit.lead().attempts() + 1 < options.maxAttempts()) {
+            } else if (Failures.isTransient(failure) && (down || unit.lead().attempts() + 1 < options.maxAttempts())) {
                 List<Long> rest = new ArrayList<>();
                 units.subList(i, units.size()).forEach(remaining -> rest.addAll(remaining.ids()));
-                retryLater(unit, rest, failure);
+                retryLater(unit, rest, failure, !down);
                 return;
             } else {
-                deadLetter(unit, failure);
+                deadLetter(unit, result, failure);
             }
         }
     }
 
-    private Throwable run(DispatchUnit unit) {
+    private Exchange run(DispatchUnit unit) {
         InboxEvent lead = unit.lead().event();
         Exchange result = producer.send(options.endpointUri(), exchange -> {
             exchange.getMessage().setBody(unit.leadEvent());
@@ -226,7 +256,7 @@ public final class Dispatcher extends ServiceSupport {
             }
             exchange.setVariable(EVENTS, unit.events());
         });
-        return result.getException();
+        return result;
     }
 
     private void finish(DispatchUnit unit) {
@@ -234,20 +264,26 @@ public final class Dispatcher extends ServiceSupport {
         pending.addAndGet(-unit.rows().size());
     }
 
-    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure) {
+    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt) {
+        retries.incrementAndGet();
         int attempt = unit.lead().attempts() + 1;
         long ceiling = Math.min(options.maxDelay().toMillis(), options.initialDelay().toMillis() << Math.min(attempt - 1, 20));
         long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
         LOG.warn("{} for {} failed (attempt {} of {}), retrying in {} ms: {}", unit.lead().event().type(),
                 unit.lead().event().contactKey(), attempt, options.maxAttempts(), delay, Failures.describe(failure));
-        inbox.retryLater(ids, Instant.now().plusMillis(delay), Failures.describe(failure));
+        inbox.retryLater(ids, Instant.now().plusMillis(delay), mask.apply(Failures.describe(failure)), countAttempt);
     }
 
-    private void deadLetter(DispatchUnit unit, Throwable failure) {
+    private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure) {
+        String route = result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
+        ApiException api = Failures.apiException(failure);
+        Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
+                api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));
         for (InboxRow row : unit.rows()) {
-            long id = inbox.deadLetter(row, Failures.describe(failure));
-            LOG.error("Dead letter {}: {} for {} in location {}: {}", id, row.event().type(), row.event().contactKey(),
-                    row.event().locationId(), Failures.describe(failure));
+            long id = inbox.deadLetter(row, why);
+            deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
+            LOG.error("Dead letter {}: {} for {} in location {} failed in route {}: {}", id, row.event().type(),
+                    row.event().contactKey(), row.event().locationId(), route, why.cause());
         }
         pending.addAndGet(-unit.rows().size());
     }

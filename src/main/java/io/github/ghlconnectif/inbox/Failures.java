@@ -29,6 +29,16 @@ public final class Failures {
         return false;
     }
 
+    /** The GHL or Connectif failure behind an exception, if any. */
+    public static ApiException apiException(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ApiException api) {
+                return api;
+            }
+        }
+        return null;
+    }
+
     /** One line: the exception and its message, and the root cause's when it differs. */
     public static String describe(Throwable failure) {
         Throwable root = failure;

@@ -123,14 +123,18 @@ public final class Inbox {
         }
     }
 
-    /** Hands rows back, to be claimed again from {@code notBefore} on, counting an attempt on the first one. */
-    public void retryLater(List<Long> ids, Instant notBefore, String error) {
+    /**
+     * Hands rows back, to be claimed again from {@code notBefore} on; the first one's attempt is counted unless the
+     * target was known to be down.
+     */
+    public void retryLater(List<Long> ids, Instant notBefore, String error, boolean countAttempt) {
         if (ids.isEmpty()) {
             return;
         }
         try (Connection connection = store.connection();
                 PreparedStatement first = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
-                        + " lease_until = NULL, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?");
+                        + " lease_until = NULL, attempts = attempts + " + (countAttempt ? 1 : 0)
+                        + ", next_attempt_at = ?, last_error = ? WHERE id = ?");
                 PreparedStatement rest = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
                         + " lease_until = NULL WHERE id = ?")) {
             first.setObject(1, utc(notBefore));
@@ -147,13 +151,17 @@ public final class Inbox {
         }
     }
 
+    /** Why a row failed for good. */
+    public record Failure(String route, String cause, Integer httpStatus, String responseBody) {
+    }
+
     /** Moves a row to the dead letters, with why, in one transaction. Returns the dead letter's id. */
-    public long deadLetter(InboxRow row, String cause) {
+    public long deadLetter(InboxRow row, Failure failure) {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
-                    + " location_id, contact_key, payload, received_at, failed_at, attempts, cause)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                    + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
+                    + " response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                     PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
                 InboxEvent event = row.event();
                 insert.setString(1, event.eventKey());
@@ -165,7 +173,10 @@ public final class Inbox {
                 insert.setObject(7, utc(row.receivedAt()));
                 insert.setObject(8, utc(Instant.now()));
                 insert.setInt(9, row.attempts() + 1);
-                insert.setString(10, truncate(cause));
+                insert.setString(10, truncate(failure.cause()));
+                insert.setString(11, failure.route());
+                insert.setObject(12, failure.httpStatus());
+                insert.setString(13, truncate(failure.responseBody()));
                 insert.executeUpdate();
                 long id;
                 try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -294,7 +305,7 @@ public final class Inbox {
     }
 
     private static String truncate(String text) {
-        return text == null ? "" : text.length() > 4000 ? text.substring(0, 4000) : text;
+        return text == null ? null : text.length() > 4000 ? text.substring(0, 4000) : text;
     }
 
     private static OffsetDateTime utc(Instant instant) {

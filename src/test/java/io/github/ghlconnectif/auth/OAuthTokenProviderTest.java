@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
@@ -239,7 +240,11 @@ class OAuthTokenProviderTest {
 
     private GhlClient client(OAuthTokenProvider provider) {
         return new GhlClient(ghl.baseUrl(), "2021-07-28", provider, new RateBudgets(), HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), 3, new ObjectMapper());
+                Duration.ofSeconds(5), 3, new ObjectMapper(), breaker());
+    }
+
+    private static CircuitBreaker breaker() {
+        return new CircuitBreaker("GHL", 5, Duration.ofSeconds(30));
     }
 
     private static StoredToken expired(String access, String refresh) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +90,7 @@ class ConnectifClientTest {
 
     private ConnectifClient client(int rateLimitedRetries) {
         return new ConnectifClient(connectif.baseUrl(), "key-id:key-secret", HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), rateLimitedRetries, Duration.ofMillis(200), new ObjectMapper());
+                Duration.ofSeconds(5), rateLimitedRetries, Duration.ofMillis(200), new ObjectMapper(),
+                new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)));
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,8 @@ class ConnectifSetupTest {
         try (Store store = Store.open("jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath(), "", "", 2,
                 Duration.ofSeconds(5))) {
             ConnectifClient client = new ConnectifClient(connectif.baseUrl(), "k:s", HttpClient.newHttpClient(),
-                    Duration.ofSeconds(5), 0, Duration.ofMillis(100), new ObjectMapper());
+                    Duration.ofSeconds(5), 0, Duration.ofMillis(100), new ObjectMapper(),
+                    new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)));
             List<String> first = new ConnectifSetup(client, store).run();
             connectif.stubFor(get("/custom-integrations/int-1/custom-event-types/").willReturn(okJson(
                     "{\"results\":[" + String.join(",", ConnectifModel.EVENT_TYPES.keySet().stream()

@@ -25,6 +25,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
 import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class GhlClientTest {
     @RegisterExtension
     WireMockExtension ghl = Stubs.server();
     RateBudgets budgets = new RateBudgets();
+    CircuitBreaker breaker = new CircuitBreaker("GHL", 3, Duration.ofSeconds(30));
 
 
 
@@ -98,7 +100,7 @@ class GhlClientTest {
             closedPort = socket.getLocalPort();
         }
         GhlClient refused = new GhlClient("http://127.0.0.1:" + closedPort, "2021-07-28", tokens(), budgets,
-                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper());
+                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker);
         GhlApiException connection = assertThrows(GhlApiException.class,
                 () -> refused.call(GET_CONTACT, LOCATION, Map.of("contactId", "c1"), null, Priority.LIVE));
 
@@ -178,7 +180,7 @@ class GhlClientTest {
     void aPrivateTokenWithKnownScopesIsCheckedBeforeAWrite() {
         GhlClient client = new GhlClient(ghl.baseUrl(), "2021-07-28",
                 new PrivateTokenProvider(LOCATION, "pit-secret", Set.of("contacts.readonly")), budgets,
-                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper());
+                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker);
 
         GhlApiException error = assertThrows(GhlApiException.class, () -> client.call(GhlCatalog.get("delete-contact"),
                 LOCATION, Map.of("contactId", "c1"), null, Priority.LIVE));
@@ -196,7 +198,7 @@ class GhlClientTest {
 
     private GhlClient client(int rateLimitedRetries) {
         return new GhlClient(ghl.baseUrl(), "2021-07-28", tokens(), budgets, HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), rateLimitedRetries, new ObjectMapper());
+                Duration.ofSeconds(5), rateLimitedRetries, new ObjectMapper(), breaker);
     }
 
     private static PrivateTokenProvider tokens() {

@@ -40,6 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,7 +188,8 @@ class GhlOperationsContractTest {
         wireMock.start();
         client = new GhlClient("http://127.0.0.1:" + wireMock.port(), VERSION,
                 new PrivateTokenProvider(LOCATION, TOKEN, Set.of("contacts.readonly", "contacts.write", "businesses.readonly")),
-                new RateBudgets(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 3, MAPPER);
+                new RateBudgets(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 3, MAPPER,
+                new CircuitBreaker("GHL", 5, Duration.ofSeconds(30)));
     }
 
     @AfterAll

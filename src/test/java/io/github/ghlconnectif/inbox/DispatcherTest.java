@@ -220,7 +220,8 @@ class DispatcherTest {
         });
         camel.start();
         open.add(camel);
-        Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of,
+        Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of, () -> false,
+                text -> text,
                 new Dispatcher.Options("direct:flow", owner, 8, 50, Duration.ofSeconds(30), Duration.ofMillis(50), 5,
                         Duration.ofMillis(50), Duration.ofMillis(200)));
         dispatcher.start();

@@ -14,4 +14,10 @@ public final class Stubs {
     public static WireMockExtension server() {
         return WireMockExtension.newInstance().options(options().dynamicPort().bindAddress("127.0.0.1")).build();
     }
+
+    /** A stub server whose answers go through {@code chaos} first. */
+    public static WireMockExtension server(Chaos chaos) {
+        return WireMockExtension.newInstance().options(options().dynamicPort().bindAddress("127.0.0.1")
+                .containerThreads(40).extensions(chaos)).build();
+    }
 }

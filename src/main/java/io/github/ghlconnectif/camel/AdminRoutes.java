@@ -1,0 +1,142 @@
+package io.github.ghlconnectif.camel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.ghlconnectif.CircuitBreaker;
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.inbox.DeadLetters;
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.webhook.IntakeCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The admin API, for a bearer {@code admin.token} (compared in constant time; 401 without it, 404 when no token is
+ * configured): dead letters listed, shown, replayed and discarded, and the connector's status.
+ */
+public final class AdminRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
+                Connector.class);
+        Optional<String> token = connector.settings().optional("admin.token");
+        DeadLetters deadLetters = new DeadLetters(connector.store());
+
+        admin("GET", "/admin/dead-letters", "admin-dead-letters-list", token, exchange -> {
+            DeadLetters.Filter filter = filter(exchange);
+            int limit = intParam(exchange, "limit", 50);
+            int offset = intParam(exchange, "offset", 0);
+            Map<String, Object> page = new LinkedHashMap<>();
+            page.put("items", deadLetters.list(filter, limit, offset));
+            page.put("total", deadLetters.count(filter));
+            page.put("limit", limit);
+            page.put("offset", offset);
+            json(exchange, 200, page);
+        });
+        admin("GET", "/admin/dead-letters/{id}", "admin-dead-letters-show", token, exchange -> {
+            Optional<Map<String, Object>> letter = id(exchange).flatMap(deadLetters::find);
+            json(exchange, letter.isPresent() ? 200 : 404, letter.isPresent() ? letter.get() : Map.of("error", "no such dead letter"));
+        });
+        admin("POST", "/admin/dead-letters/{id}/replay", "admin-dead-letters-replay-one", token, exchange -> {
+            int replayed = id(exchange).map(id -> deadLetters.replay(List.of(id))).orElse(0);
+            wake();
+            json(exchange, replayed > 0 ? 202 : 404, Map.of("replayed", replayed));
+        });
+        admin("POST", "/admin/dead-letters/replay", "admin-dead-letters-replay", token, exchange -> {
+            int replayed = deadLetters.replay(deadLetters.ids(filter(exchange)));
+            wake();
+            json(exchange, 202, Map.of("replayed", replayed));
+        });
+        admin("DELETE", "/admin/dead-letters/{id}", "admin-dead-letters-delete", token, exchange -> {
+            boolean deleted = id(exchange).map(deadLetters::delete).orElse(false);
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, deleted ? 204 : 404);
+            exchange.getMessage().setBody(deleted ? "" : "{\"error\":\"no such dead letter\"}");
+        });
+        admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status(connector, deadLetters)));
+    }
+
+    private Map<String, Object> status(Connector connector, DeadLetters deadLetters) {
+        Dispatcher dispatcher = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class);
+        IntakeCounters counters = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS,
+                IntakeCounters.class);
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("inboxDepth", connector.inbox().depth());
+        status.put("inFlight", dispatcher.inFlight());
+        status.put("retries", dispatcher.retries());
+        status.put("deadLetters", deadLetters.count(new DeadLetters.Filter(null, null, null)));
+        status.put("deadLettersByRoute", dispatcher.deadLettersByRoute());
+        Map<String, Object> circuits = new LinkedHashMap<>();
+        for (CircuitBreaker breaker : connector.breakers()) {
+            circuits.put(breaker.target(), breaker.state().name());
+        }
+        status.put("circuits", circuits);
+        Map<String, Object> budgets = new LinkedHashMap<>();
+        connector.rateBudgets().all().forEach((location, budget) -> budgets.put(location,
+                Map.of("remaining", budget.remaining(), "max", budget.max(), "dailyRemaining", budget.dailyRemaining())));
+        status.put("ghlRateBudgets", budgets);
+        status.put("intake", counters.snapshot());
+        return status;
+    }
+
+    private void admin(String method, String path, String routeId, Optional<String> token, Processor processor) {
+        from("platform-http:" + path + "?httpMethodRestrict=" + method).routeId(routeId).process(exchange -> {
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            if (token.isEmpty()) {
+                json(exchange, 404, Map.of("error", "the admin API is off: set admin.token"));
+            } else if (!authorized(exchange.getMessage().getHeader("Authorization", String.class), token.get())) {
+                json(exchange, 401, Map.of("error", "a bearer admin.token is required"));
+            } else {
+                processor.process(exchange);
+            }
+            exchange.getMessage().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE);
+        });
+    }
+
+    static boolean authorized(String header, String token) {
+        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void wake() {
+        getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class).wake();
+    }
+
+    private static DeadLetters.Filter filter(Exchange exchange) {
+        return new DeadLetters.Filter(param(exchange, "route"), param(exchange, "type"), param(exchange, "location"));
+    }
+
+    private static Optional<Long> id(Exchange exchange) {
+        try {
+            return Optional.of(Long.parseLong(String.valueOf(exchange.getMessage().getHeader("id"))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String param(Exchange exchange, String name) {
+        String value = exchange.getMessage().getHeader(name, String.class);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static int intParam(Exchange exchange, String name, int defaultValue) {
+        try {
+            return Integer.parseInt(param(exchange, name) == null ? String.valueOf(defaultValue) : param(exchange, name));
+        } catch (NumberFormatException e) {
+            return defaultValue;
+        }
+    }
+
+    private void json(Exchange exchange, int status, Object body) throws Exception {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(getCamelContext().getRegistry()
+                .lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class).mapper().writeValueAsString(body));
+    }
+}
