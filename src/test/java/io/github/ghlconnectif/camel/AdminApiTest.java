@@ -1,0 +1,176 @@
+package io.github.ghlconnectif.camel;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.github.ghlconnectif.support.WebhookSigner.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.support.Await;
+import io.github.ghlconnectif.support.RunningConnector;
+import io.github.ghlconnectif.support.Stubs;
+import io.github.ghlconnectif.support.WebhookSigner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dead letters over the admin API: listed, shown without secrets, replayed without doubling, discarded. */
+class AdminApiTest {
+
+    static final WebhookSigner SIGNER = new WebhookSigner();
+    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
+    static final String TOKEN = "pit-admin-test-secret";
+    static final String ADMIN = "admin-token-4e1f";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    WireMockExtension ghl = Stubs.server();
+
+    @RegisterExtension
+    WireMockExtension connectif = Stubs.server();
+
+    @TempDir
+    Path workDir;
+
+    RunningConnector connector;
+    int webhooks;
+
+    @AfterEach
+    void stop() {
+        if (connector != null) {
+            connector.close();
+        }
+    }
+
+    @Test
+    void theApiIsOffWithoutATokenAndClosedWithoutTheRightOne() throws Exception {
+        start(Map.of());
+        assertEquals(404, admin("GET", "/admin/dead-letters", null).statusCode());
+        connector.close();
+
+        start(Map.of("admin.token", ADMIN));
+        assertEquals(401, admin("GET", "/admin/dead-letters", null).statusCode());
+        assertEquals(401, admin("GET", "/admin/dead-letters", "wrong-token").statusCode());
+        assertEquals(200, admin("GET", "/admin/dead-letters", ADMIN).statusCode());
+        HttpResponse<String> status = admin("GET", "/admin/status", ADMIN);
+        assertEquals(200, status.statusCode());
+        assertEquals("CLOSED", JSON.readTree(status.body()).path("circuits").path("Connectif").asText());
+    }
+
+    @Test
+    void aPermanentFailureIsDeadLetteredShownWithoutSecretsReplayedAndDiscarded() throws Exception {
+        start(Map.of("admin.token", ADMIN));
+        ghl.stubFor(get("/contacts/c1").willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
+                .withBody("{\"statusCode\":422,\"message\":[\"bad contact for token " + TOKEN + "\"],\"traceId\":\"tr-1\"}")));
+        post("ContactUpdate", "\"id\":\"c1\"");
+        post("ContactUpdate", "\"id\":\"c1x\"");
+        ghl.stubFor(get("/contacts/c1x").willReturn(aResponse().withStatus(400).withBody("{\"message\":\"Bad Request\"}")));
+        awaitQuiet();
+
+        JsonNode list = JSON.readTree(admin("GET", "/admin/dead-letters?type=ContactUpdate&limit=10", ADMIN).body());
+        assertEquals(2, list.path("total").asInt(), list.toString());
+        JsonNode first = list.path("items").get(0);
+        assertEquals("ContactUpdate", first.path("eventType").asText());
+        assertEquals("c1", first.path("contact").asText());
+        assertEquals(422, first.path("httpStatus").asInt());
+        assertEquals("ghl-get-contact", first.path("route").asText());
+        long id = first.path("id").asLong();
+
+        String shown = admin("GET", "/admin/dead-letters/" + id, ADMIN).body();
+        assertTrue(shown.contains("\\\"id\\\":\\\"c1\\\"") || shown.contains("c1"), shown);
+        assertTrue(shown.contains("****"), shown);
+        assertFalse(shown.contains(TOKEN), shown);
+        assertEquals(0, JSON.readTree(admin("GET", "/admin/dead-letters?route=no-such-route", ADMIN).body()).path("total").asInt());
+
+        ghl.stubFor(get("/contacts/c1").willReturn(contact("c1")));
+        HttpResponse<String> replayed = admin("POST", "/admin/dead-letters/" + id + "/replay", ADMIN);
+        assertEquals(202, replayed.statusCode(), replayed.body());
+        awaitQuiet();
+        connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/c1%40example.org")));
+        assertEquals(404, admin("POST", "/admin/dead-letters/" + id + "/replay", ADMIN).statusCode());
+
+        long other = JSON.readTree(admin("GET", "/admin/dead-letters", ADMIN).body()).path("items").get(0).path("id").asLong();
+        assertEquals(204, admin("DELETE", "/admin/dead-letters/" + other, ADMIN).statusCode());
+        assertEquals(404, admin("GET", "/admin/dead-letters/" + other, ADMIN).statusCode());
+        assertEquals(0, JSON.readTree(admin("GET", "/admin/dead-letters", ADMIN).body()).path("total").asInt());
+    }
+
+    @Test
+    void replayingWhatWasDeliveredSendsNoCompletionTwice() throws Exception {
+        start(Map.of("admin.token", ADMIN));
+        ghl.stubFor(get("/contacts/c1").willReturn(contact("c1")));
+        ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\"");
+        awaitQuiet();
+        ghl.stubFor(get("/contacts/c1/tasks").willReturn(aResponse().withStatus(422).withBody("{\"message\":[\"nope\"]}")));
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"2026-11-29T07:00:00Z\"");
+        awaitQuiet();
+        ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
+
+        HttpResponse<String> replayed = admin("POST", "/admin/dead-letters/replay?type=TaskComplete", ADMIN);
+        assertEquals("{\"replayed\":1}", replayed.body());
+        awaitQuiet();
+
+        connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-completed?createContact=false")));
+        assertEquals(0, JSON.readTree(admin("GET", "/admin/dead-letters", ADMIN).body()).path("total").asInt());
+    }
+
+    private void start(Map<String, String> extra) throws Exception {
+        connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+        ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[]}")));
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "ghl.auth.mode", "private-token", "ghl.private-token", TOKEN, "ghl.location-id", LOCATION,
+                "ghl.base-url", ghl.baseUrl(), "connectif.base-url", connectif.baseUrl(),
+                "store.url", "jdbc:h2:file:" + workDir.resolve("store-" + System.nanoTime()).toAbsolutePath(),
+                "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
+        properties.putAll(extra);
+        connector = RunningConnector.start(properties);
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder contact(String id) {
+        return okJson("{\"contact\":{\"id\":\"" + id + "\",\"locationId\":\"" + LOCATION + "\",\"firstName\":\"Ana\","
+                + "\"email\":\"" + id + "@example.org\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\",\"tags\":[]}}");
+    }
+
+    private void post(String type, String fields) throws Exception {
+        byte[] body = bytes("{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-" + (++webhooks)
+                + "\"," + fields + "}");
+        assertEquals(200, connector.post("/webhooks/ghl", body, SIGNER.headers(body)).statusCode());
+    }
+
+    private void awaitQuiet() {
+        Dispatcher dispatcher = connector.bean("dispatcher", Dispatcher.class);
+        Await.until(() -> connector.connector().inbox().depth() == 0 && dispatcher.inFlight() == 0,
+                Duration.ofSeconds(15), "every event processed");
+    }
+
+    private HttpResponse<String> admin(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
