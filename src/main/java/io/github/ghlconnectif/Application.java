@@ -14,6 +14,7 @@ import io.github.ghlconnectif.camel.ConnectifRoutes;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.FlowErrorHandling;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
+import io.github.ghlconnectif.camel.MetricsRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.cli.CallCommand;
@@ -106,6 +107,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new WebhookRoutes());
         main.configure().addRoutesBuilder(new ConnectifRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
+        main.configure().addRoutesBuilder(new MetricsRoutes());
         return main;
     }
 }

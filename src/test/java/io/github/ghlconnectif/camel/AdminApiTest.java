@@ -109,6 +109,10 @@ class AdminApiTest {
         awaitQuiet();
         connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/c1%40example.org")));
         assertEquals(404, admin("POST", "/admin/dead-letters/" + id + "/replay", ADMIN).statusCode());
+        String metrics = admin("GET", "/metrics", null).body();
+        assertTrue(metrics.contains("dead_letters_total{route=\"ghl-get-contact\"} 2"), metrics);
+        assertTrue(metrics.contains("circuit_open{target=\"Connectif\"} 0"), metrics);
+        assertTrue(metrics.contains("ghl_webhooks_total{outcome=\"accepted\",type=\"ContactUpdate\"} 2"), metrics);
 
         long other = JSON.readTree(admin("GET", "/admin/dead-letters", ADMIN).body()).path("items").get(0).path("id").asLong();
         assertEquals(204, admin("DELETE", "/admin/dead-letters/" + other, ADMIN).statusCode());

@@ -1,0 +1,61 @@
+package io.github.ghlconnectif.camel;
+
+import java.util.Map;
+
+import io.github.ghlconnectif.CircuitBreaker;
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.webhook.IntakeCounters;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/** {@code GET /metrics}: the connector's counters and gauges in the Prometheus text format. */
+public final class MetricsRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
+                Connector.class);
+        from("platform-http:/metrics?httpMethodRestrict=GET").routeId("metrics").process(exchange -> {
+            Dispatcher dispatcher = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER,
+                    Dispatcher.class);
+            IntakeCounters intake = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS,
+                    IntakeCounters.class);
+            StringBuilder text = new StringBuilder();
+            type(text, "ghl_webhooks_total", "counter", "GHL webhooks answered, by outcome and event type");
+            for (Map.Entry<String, Long> entry : intake.snapshot().entrySet()) {
+                String[] key = entry.getKey().split("\\|", 2);
+                text.append("ghl_webhooks_total{outcome=\"").append(key[0]).append("\",type=\"").append(key[1])
+                        .append("\"} ").append(entry.getValue()).append('\n');
+            }
+            gauge(text, "inbox_depth", "events accepted and not yet processed", connector.inbox().depth());
+            gauge(text, "dispatch_in_flight", "events being processed by this instance", dispatcher.inFlight());
+            type(text, "dispatch_retries_total", "counter", "flow runs handed back for a later attempt");
+            text.append("dispatch_retries_total ").append(dispatcher.retries()).append('\n');
+            type(text, "dead_letters_total", "counter", "events dead-lettered by this instance, by failing route");
+            dispatcher.deadLettersByRoute().forEach((route, count) ->
+                    text.append("dead_letters_total{route=\"").append(route).append("\"} ").append(count).append('\n'));
+            type(text, "circuit_open", "gauge", "1 while calls to a target are stopped");
+            for (CircuitBreaker breaker : connector.breakers()) {
+                text.append("circuit_open{target=\"").append(breaker.target()).append("\"} ")
+                        .append(breaker.state() == CircuitBreaker.State.CLOSED ? 0 : 1).append('\n');
+            }
+            type(text, "ghl_rate_budget_remaining", "gauge", "requests left in the current window, by location");
+            connector.rateBudgets().all().forEach((location, budget) -> text.append("ghl_rate_budget_remaining{location=\"")
+                    .append(location).append("\"} ").append(budget.remaining()).append('\n'));
+            exchange.getMessage().removeHeaders("*");
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4");
+            exchange.getMessage().setBody(text.toString());
+        });
+    }
+
+    private static void gauge(StringBuilder text, String name, String help, long value) {
+        type(text, name, "gauge", help);
+        text.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void type(StringBuilder text, String name, String type, String help) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+}
