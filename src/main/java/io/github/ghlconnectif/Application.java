@@ -14,6 +14,7 @@ import io.github.ghlconnectif.camel.ConnectifRoutes;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.FlowErrorHandling;
 import io.github.ghlconnectif.camel.GhlOperationRoutes;
+import io.github.ghlconnectif.camel.HealthRoutes;
 import io.github.ghlconnectif.camel.MetricsRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.camel.WebhookRoutes;
@@ -108,6 +109,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new ConnectifRoutes());
         main.configure().addRoutesBuilder(new AdminRoutes());
         main.configure().addRoutesBuilder(new MetricsRoutes());
+        main.configure().addRoutesBuilder(new HealthRoutes());
         return main;
     }
 }

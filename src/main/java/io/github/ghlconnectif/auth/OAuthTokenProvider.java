@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,11 @@ public final class OAuthTokenProvider implements TokenProvider {
             locations.markInstalled(grant.locationId(), grant.companyId());
         }
         LOG.info("Installed: {} {} with scopes [{}]", grant.userType(), grant.ownerId(), grant.scope());
+    }
+
+    /** The locations or agencies whose tokens have this status. */
+    public List<String> ownersWithStatus(String status) {
+        return tokens.ownersWithStatus(status);
     }
 
     /** Forgets a location's token (on uninstall). */

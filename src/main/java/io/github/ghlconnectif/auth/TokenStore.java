@@ -99,6 +99,24 @@ public final class TokenStore {
         }
     }
 
+    /** Owners whose row has this status, e.g. {@code needs-reinstall}. */
+    public List<String> ownersWithStatus(String status) {
+        List<String> owners = new ArrayList<>();
+        try (Connection connection = store.connection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT owner_id FROM oauth_token WHERE status = ? ORDER BY owner_id")) {
+            statement.setString(1, status);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    owners.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list tokens", e);
+        }
+        return owners;
+    }
+
     /** Owners whose access token expires before {@code before}, for the refresh timer. */
     public List<String> expiringBefore(Instant before) {
         List<String> owners = new ArrayList<>();

@@ -76,6 +76,14 @@ class AdminApiTest {
         HttpResponse<String> status = admin("GET", "/admin/status", ADMIN);
         assertEquals(200, status.statusCode());
         assertEquals("CLOSED", JSON.readTree(status.body()).path("circuits").path("Connectif").asText());
+        HttpResponse<String> health = admin("GET", "/health", null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals("{\"status\":\"UP\",\"checks\":{\"store\":\"UP\",\"GHL\":\"UP\",\"Connectif\":\"UP\"}}",
+                health.body());
+        connector.connector().store().close();
+        HttpResponse<String> down = admin("GET", "/health", null);
+        assertEquals(503, down.statusCode(), down.body());
+        assertTrue(down.body().contains("\"store\":\"DOWN"), down.body());
     }
 
     @Test
