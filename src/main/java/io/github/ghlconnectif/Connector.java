@@ -26,6 +26,7 @@ import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.SyncStateStore;
+import io.github.ghlconnectif.writeback.OwnWrites;
 import org.apache.camel.Service;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -52,6 +53,7 @@ public final class Connector implements Service {
     private Inbox inbox;
     private ConnectifClient connectif;
     private SyncStateStore syncStates;
+    private OwnWrites ownWrites;
     private GhlClient ghl;
 
     public Connector(Settings settings) {
@@ -139,6 +141,13 @@ public final class Connector implements Service {
             syncStates = new SyncStateStore(store(), mapper);
         }
         return syncStates;
+    }
+
+    public synchronized OwnWrites ownWrites() {
+        if (ownWrites == null) {
+            ownWrites = new OwnWrites(store(), settings.getDuration("connectif.echo-window", Duration.ofHours(1)));
+        }
+        return ownWrites;
     }
 
     public synchronized ConnectifClient connectif() {

@@ -65,6 +65,10 @@ public final class ConnectifRoutes extends RouteBuilder {
                     LOG.info("{} not sent: the contact has no email, Connectif's key for events", event.alias());
                     continue;
                 }
+                if (connector.ownWrites().isEcho(event)) {
+                    LOG.info("{} not sent: it echoes the connector's own write for Connectif", event.alias());
+                    continue;
+                }
                 connector.connectif().sendEvent(event.alias(), event.fields(), false);
             }
         });
@@ -76,6 +80,11 @@ public final class ConnectifRoutes extends RouteBuilder {
                 String taskId = String.valueOf(event.fields().get("taskId"));
                 if (!states.beginCompletion(taskId, String.valueOf(event.fields().get("ghlContactId")))) {
                     LOG.info("{} for task {} was sent before; not again", ConnectifModel.TASK_COMPLETED, taskId);
+                    continue;
+                }
+                if (connector.ownWrites().isEcho(event)) {
+                    LOG.info("{} for task {} not sent: Connectif completed it", ConnectifModel.TASK_COMPLETED, taskId);
+                    states.completionSent(taskId);
                     continue;
                 }
                 connector.connectif().sendEvent(ConnectifModel.TASK_COMPLETED, event.fields(), false);

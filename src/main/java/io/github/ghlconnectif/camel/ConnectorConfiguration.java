@@ -8,6 +8,7 @@ import io.github.ghlconnectif.sync.ContactSync;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.NoteSync;
 import io.github.ghlconnectif.sync.TaskSync;
+import io.github.ghlconnectif.writeback.WriteBack;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -32,5 +33,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));
         context.getRegistry().bind("contactDeleteSync", ContactDeleteSync.class,
                 () -> new ContactDeleteSync(connector.syncStates()));
+        context.getRegistry().bind("writeBack", WriteBack.class,
+                () -> new WriteBack(connector.ghl(), mapping, connector.ownWrites()));
     }
 }

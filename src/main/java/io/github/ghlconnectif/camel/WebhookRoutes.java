@@ -17,6 +17,7 @@ import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.SignatureVerifier;
+import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,8 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/ghl} into the durable inbox, and the dispatcher that runs stored events through the flows
- * ({@code sync.dispatch-uri}, by default {@code direct:ghl-event} in {@code routes/ghl-events.yaml}).
+ * {@code POST /webhooks/ghl} and {@code POST /webhooks/connectif} into the durable inbox, and the dispatcher that runs
+ * stored events through the flows: GHL events to {@code sync.dispatch-uri} ({@code direct:ghl-event} in
+ * {@code routes/ghl-events.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
+ * in {@code routes/connectif-actions.yaml}).
  */
 public final class WebhookRoutes extends RouteBuilder {
 
@@ -73,6 +76,13 @@ public final class WebhookRoutes extends RouteBuilder {
                         settings.getInt("intake.max-body-bytes", 1_048_576), settings.getLong("intake.max-pending", 100_000),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
+        from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
+                .routeId("connectif-webhook-intake")
+                .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
+                        connector.defaultLocationId().orElse(null), connector.mapper(), writer, counters,
+                        settings.getInt("intake.max-body-bytes", 1_048_576),
+                        settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
+
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
                 .process(new AppLifecycle(connector));
@@ -89,6 +99,7 @@ public final class WebhookRoutes extends RouteBuilder {
 
     private static Dispatcher.Options dispatcherOptions(Settings settings) {
         return new Dispatcher.Options(settings.get("sync.dispatch-uri", "direct:ghl-event"),
+                settings.get("connectif.dispatch-uri", "direct:connectif-action"),
                 settings.get("sync.instance-id", defaultInstanceId()), settings.getInt("sync.concurrency", 8),
                 settings.getInt("sync.claim-batch", 200), settings.getDuration("sync.lease", Duration.ofSeconds(60)),
                 settings.getDuration("sync.poll-interval", Duration.ofMillis(500)),

@@ -48,7 +48,8 @@ public final class Dispatcher extends ServiceSupport {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     /** How the dispatcher runs. */
-    public record Options(String endpointUri, String owner, int concurrency, int batchSize, Duration lease,
+    public record Options(String endpointUri, String connectifEndpointUri, String owner, int concurrency, int batchSize,
+            Duration lease,
             Duration pollInterval, int maxAttempts, Duration initialDelay, Duration maxDelay) {
     }
 
@@ -246,7 +247,8 @@ public final class Dispatcher extends ServiceSupport {
 
     private Exchange run(DispatchUnit unit) {
         InboxEvent lead = unit.lead().event();
-        Exchange result = producer.send(options.endpointUri(), exchange -> {
+        String uri = "connectif".equals(lead.source()) ? options.connectifEndpointUri() : options.endpointUri();
+        Exchange result = producer.send(uri, exchange -> {
             exchange.getMessage().setBody(unit.leadEvent());
             exchange.getMessage().setHeader(EVENT_TYPE, lead.type());
             exchange.getMessage().setHeader(EVENT_COUNT, unit.rows().size());

@@ -376,15 +376,7 @@ class GhlOperationsContractTest {
     }
 
     private static Request toOpenApi(LoggedRequest sent, String leaveOutHeader) {
-        SimpleRequest.Builder request = new SimpleRequest.Builder(sent.getMethod().getName(), path(sent));
-        sent.getQueryParams().forEach((name, values) -> request.withQueryParam(name, values.values()));
-        sent.getHeaders().all().stream()
-                .filter(header -> !header.key().equalsIgnoreCase(leaveOutHeader))
-                .forEach(header -> request.withHeader(header.key(), header.values()));
-        if (!sent.getBodyAsString().isEmpty()) {
-            request.withBody(sent.getBodyAsString());
-        }
-        return request.build();
+        return OpenApiContract.request(sent, leaveOutHeader);
     }
 
     private static String path(LoggedRequest sent) {

@@ -2,6 +2,7 @@ package io.github.ghlconnectif.ghl;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.report.ValidationReport.Level;
@@ -20,12 +22,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 /**
  * GHL's own OpenAPI files (outside the repository, in {@code -Dghl.openapi.dir}), with their known defects patched in
  * memory, as request validators. The patched copies are written under {@code target/} only, never into the sources.
  */
-final class OpenApiContract {
+public final class OpenApiContract {
 
     static final String DIR_PROPERTY = "ghl.openapi.dir";
     static final String CONTACTS = "apps/contacts.json";
@@ -52,7 +55,7 @@ final class OpenApiContract {
     }
 
     /** Why the spec cannot be used, or empty when every file it needs is there. */
-    static Optional<String> missing() {
+    public static Optional<String> missing() {
         Path dir = specDir();
         if (!Files.isDirectory(dir)) {
             return Optional.of("GHL OpenAPI directory " + dir + " (system property " + DIR_PROPERTY + ") does not exist");
@@ -67,11 +70,11 @@ final class OpenApiContract {
                 : Optional.of("GHL OpenAPI files missing from " + dir + ": " + String.join(", ", absent));
     }
 
-    static String howToRun() {
+    public static String howToRun() {
         return "; run with mvn verify -D" + DIR_PROPERTY + "=/path/to/ghl-openapi to validate requests against GHL's spec";
     }
 
-    static OpenApiContract load() {
+    public static OpenApiContract load() {
         Path dir = specDir();
         ObjectNode contacts = read(dir.resolve(CONTACTS));
         declareBulkTagsTypeParameter(contacts);
@@ -96,6 +99,24 @@ final class OpenApiContract {
     ValidationReport validate(Request request) {
         return (request.getPath().startsWith("/businesses") ? businessesValidator : contactsValidator)
                 .validateRequest(request);
+    }
+
+    /** What is wrong, per GHL's spec, with a request a WireMock stand-in received; empty when nothing is. */
+    public List<String> errors(LoggedRequest sent) {
+        return errors(validate(request(sent, null)));
+    }
+
+    /** A request WireMock received, as the validator reads it, optionally without one header. */
+    static Request request(LoggedRequest sent, String leaveOutHeader) {
+        SimpleRequest.Builder request = new SimpleRequest.Builder(sent.getMethod().getName(), URI.create(sent.getUrl()).getRawPath());
+        sent.getQueryParams().forEach((name, values) -> request.withQueryParam(name, values.values()));
+        sent.getHeaders().all().stream()
+                .filter(header -> !header.key().equalsIgnoreCase(leaveOutHeader))
+                .forEach(header -> request.withHeader(header.key(), header.values()));
+        if (!sent.getBodyAsString().isEmpty()) {
+            request.withBody(sent.getBodyAsString());
+        }
+        return request.build();
     }
 
     static List<String> errors(ValidationReport report) {

@@ -222,7 +222,7 @@ class DispatcherTest {
         open.add(camel);
         Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of, () -> false,
                 text -> text,
-                new Dispatcher.Options("direct:flow", owner, 8, 50, Duration.ofSeconds(30), Duration.ofMillis(50), 5,
+                new Dispatcher.Options("direct:flow", "direct:flow", owner, 8, 50, Duration.ofSeconds(30), Duration.ofMillis(50), 5,
                         Duration.ofMillis(50), Duration.ofMillis(200)));
         dispatcher.start();
         open.add(dispatcher::stop);

@@ -1,0 +1,169 @@
+package io.github.ghlconnectif.writeback;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.inbox.InboxEvent;
+import io.github.ghlconnectif.inbox.InboxWriter;
+import io.github.ghlconnectif.webhook.IntakeCounters;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/connectif}: a write action from a Connectif workflow. Checks {@code X-Connectif-Token}
+ * (constant time; 401), the action and its fields (400 naming the field), then stores it in the inbox, deduplicated by
+ * {@code eventId} (else the body's hash), before answering 200; 429 when it cannot be stored.
+ */
+public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
+
+    public static final String SOURCE = "connectif";
+    public static final String TOKEN_HEADER = "X-Connectif-Token";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectifWebhookIntake.class);
+
+    private final String token;
+    private final String defaultLocationId;
+    private final ObjectMapper mapper;
+    private final InboxWriter writer;
+    private final IntakeCounters counters;
+    private final int maxBodyBytes;
+    private final Duration writeTimeout;
+
+    public ConnectifWebhookIntake(String token, String defaultLocationId, ObjectMapper mapper, InboxWriter writer,
+            IntakeCounters counters, int maxBodyBytes, Duration writeTimeout) {
+        this.token = token;
+        this.defaultLocationId = defaultLocationId;
+        this.mapper = mapper;
+        this.writer = writer;
+        this.counters = counters;
+        this.maxBodyBytes = maxBodyBytes;
+        this.writeTimeout = writeTimeout;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Message message = exchange.getMessage();
+        if (token == null) {
+            return answer(exchange, callback, 404, "rejected", "the Connectif webhook is off: set connectif.webhook.token");
+        }
+        String given = message.getHeader(TOKEN_HEADER, String.class);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            return answer(exchange, callback, 401, "rejected", "missing or wrong " + TOKEN_HEADER);
+        }
+        byte[] body = Optional.ofNullable(message.getBody(byte[].class)).orElse(new byte[0]);
+        if (body.length > maxBodyBytes) {
+            return answer(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes");
+        }
+        JsonNode request;
+        try {
+            request = mapper.readTree(body);
+        } catch (JacksonException e) {
+            return answer(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            return answer(exchange, callback, 400, "rejected", "unreadable body");
+        }
+        InboxEvent event;
+        try {
+            event = read(request, new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return answer(exchange, callback, 400, "rejected", e.getMessage());
+        }
+        writer.submit(event).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
+            if (error != null) {
+                respond(exchange, 429, "retry-later", "the action could not be stored");
+            } else {
+                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null);
+            }
+            callback.done(false);
+        });
+        return false;
+    }
+
+    /** Checks the action and its fields; the stored event is the request as received. */
+    InboxEvent read(JsonNode request, String raw) {
+        if (request == null || !request.isObject()) {
+            throw new IllegalArgumentException("the body is not a JSON object");
+        }
+        String actionId = text(request, "action");
+        if (actionId == null) {
+            throw new IllegalArgumentException("missing field action (one of " + WriteAction.ids() + ")");
+        }
+        WriteAction action = WriteAction.find(actionId).orElseThrow(() -> new IllegalArgumentException(
+                "unknown action '" + actionId + "' (one of " + WriteAction.ids() + ")"));
+        String contactId = text(request, "ghlContactId");
+        String email = text(request, "email");
+        if (contactId == null && email == null) {
+            throw new IllegalArgumentException("missing field ghlContactId or email");
+        }
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new IllegalArgumentException("field email is not an email address");
+        }
+        for (String field : action.required()) {
+            JsonNode value = request.get(field);
+            if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()
+                    || value.isArray() && value.isEmpty()) {
+                throw new IllegalArgumentException("missing field " + field + " for " + action.id());
+            }
+        }
+        if (action == WriteAction.CREATE_TASK) {
+            WriteBack.utc(text(request, "dueDate"), "dueDate");
+        }
+        String location = Optional.ofNullable(text(request, "locationId")).orElse(defaultLocationId);
+        if (location == null) {
+            throw new IllegalArgumentException("missing field locationId (no ghl.location-id is configured)");
+        }
+        String eventId = text(request, "eventId");
+        String key = "connectif:" + (eventId != null && eventId.length() <= 150 ? eventId : "sha256:" + sha256(raw));
+        String contactKey = contactId != null ? contactId : "email:" + email.toLowerCase();
+        return new InboxEvent(key, SOURCE, action.id(), location, contactKey.length() <= 200 ? contactKey : sha256(contactKey), raw);
+    }
+
+    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
+        respond(exchange, status, outcome, reason);
+        callback.done(true);
+        return true;
+    }
+
+    private void respond(Exchange exchange, int status, String outcome, String reason) {
+        counters.count("connectif-" + outcome, null);
+        if (status >= 400 && status != 429) {
+            LOG.warn("Connectif webhook rejected with {}: {}", status, reason);
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            message.setBody(reason == null ? "{\"status\":\"" + outcome + "\"}"
+                    : "{\"status\":\"" + outcome + "\",\"reason\":" + mapper.writeValueAsString(reason) + "}");
+        } catch (JacksonException e) {
+            message.setBody("{\"status\":\"" + outcome + "\"}");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isValueNode() && !value.isNull() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
