@@ -25,6 +25,9 @@
 #   STOP_SIGNAL=KILL   stop the connector with SIGKILL right after the load instead of SIGTERM (crash test of the
 #                      "stored durably before 200" promise: the store check then shows what a crash loses)
 #   JFR=1              record the connector with Java Flight Recorder and print its hot methods
+#   BUILD=copy         build a private copy of the checkout (pom.xml, src, routes, ...) in the work directory and
+#                      measure that, instead of target/ (use it while someone else edits and builds the checkout:
+#                      then target/ may be older than routes/)
 #   KEEP=1             keep the work directory (logs, H2 store, keys, recording)
 #
 # Starts, on free loopback ports: a bare Vert.x endpoint (reads the body, answers 200) and the connector with a
@@ -52,12 +55,8 @@ BC_VERSION=1.78.1
 BC_JAR=${BC_JAR:-$HOME/.m2/repository/org/bouncycastle/bcprov-jdk18on/$BC_VERSION/bcprov-jdk18on-$BC_VERSION.jar}
 STOP_SIGNAL=${STOP_SIGNAL:-TERM}
 KEEP=${KEEP:-0}
+BUILD=${BUILD:-}
 JFR_TOOL=${JFR_TOOL:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/jfr}
-
-if [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
-    echo "== building target/ghl-connectif-sync.jar"
-    mvn -B -q package -DskipTests
-fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-intake-bench.XXXXXX")
 BARE_PID=""
@@ -82,13 +81,32 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# a copy of the jar and its libraries, so that a rebuild of target/ during the run cannot change what is measured
-mkdir -p "$WORK/app"
-cp target/ghl-connectif-sync.jar "$WORK/app/"
-cp -r target/lib "$WORK/app/lib"
-unzip -tqq "$WORK/app/ghl-connectif-sync.jar" || { echo "!! target/ghl-connectif-sync.jar is incomplete (being rebuilt?): try again"; exit 1; }
+# The connector runs from a copy (jar, lib/, routes/, application.properties, mapping.yaml) in $WORK/app, so that
+# edits or a rebuild in the checkout during the run cannot change what is measured.
+SOURCE=$ROOT
+if [[ "$BUILD" == copy ]]; then
+    # a private build of the checkout as it is now, for when someone else edits and builds in it at the same time
+    echo "== building a copy of the checkout in $WORK/build"
+    mkdir -p "$WORK/build"
+    for f in pom.xml src routes application.properties mapping.yaml; do
+        [[ -e "$f" ]] && cp -r "$f" "$WORK/build/"
+    done
+    (cd "$WORK/build" && mvn -B -q -o package -DskipTests 2>&1 | tail -20 || mvn -B -q package -DskipTests)
+    SOURCE=$WORK/build
+elif [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
+    echo "== building target/ghl-connectif-sync.jar"
+    mvn -B -q package -DskipTests
+fi
 APP="$WORK/app"
-echo "== connector: target/ghl-connectif-sync.jar of $(date -u -r target/ghl-connectif-sync.jar +%FT%TZ), copied to $APP"
+mkdir -p "$APP"
+cp "$SOURCE/target/ghl-connectif-sync.jar" "$APP/"
+cp -r "$SOURCE/target/lib" "$APP/lib"
+for f in routes application.properties mapping.yaml; do
+    [[ -e "$SOURCE/$f" ]] && cp -r "$SOURCE/$f" "$APP/"
+done
+unzip -tqq "$APP/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
+echo "== connector: $SOURCE/target/ghl-connectif-sync.jar of $(date -u -r "$SOURCE/target/ghl-connectif-sync.jar" +%FT%TZ)," \
+    "with routes/ and application.properties of $SOURCE, copied to $APP"
 
 echo "== compiling bench/src into $WORK/classes"
 javac -nowarn -d "$WORK/classes" -cp "$APP/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
@@ -116,14 +134,14 @@ if [[ "$JFR" == 1 ]]; then
 fi
 echo "== starting the connector on 127.0.0.1:$PORT (store $WORK/store, JVM $CONNECTOR_JAVA_OPTS, log level $CONNECTOR_LOG_LEVEL${CONNECTOR_ENV:+, $CONNECTOR_ENV}${CONNECTOR_CP_PREFIX:+, classpath prefix $CONNECTOR_CP_PREFIX})"
 # shellcheck disable=SC2086
-env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
+(cd "$APP" && exec env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
     STORE_URL="jdbc:h2:file:$WORK/store" CAMEL_SERVER_PORT="$PORT" \
     GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")" INTAKE_MAX_PENDING=10000000 \
     CONNECTIF_API_KEY=benchKeyId:benchKeySecret CONNECTIF_SETUP_ON_START=false \
     GHL_BASE_URL=http://127.0.0.1:9 CONNECTIF_BASE_URL=http://127.0.0.1:9 SYNC_DISPATCH_URI="$SYNC_DISPATCH_URI" \
     LOG_LEVEL="$CONNECTOR_LOG_LEVEL" $CONNECTOR_ENV \
     java $CONNECTOR_JAVA_OPTS "${JFR_OPTS[@]}" -cp "${CONNECTOR_CP_PREFIX:+$CONNECTOR_CP_PREFIX:}$APP/ghl-connectif-sync.jar" \
-    io.github.ghlconnectif.Application >"$WORK/connector.log" 2>&1 &
+    io.github.ghlconnectif.Application) >"$WORK/connector.log" 2>&1 &
 CONNECTOR_PID=$!
 
 for _ in $(seq 1 900); do # up to 90 s

@@ -18,6 +18,7 @@ import io.github.ghlconnectif.auth.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.connectif.ConnectifClient;
+import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
@@ -159,6 +160,11 @@ public final class Connector implements Service {
                     settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper, connectifBreaker);
         }
         return connectif;
+    }
+
+    public ConnectifSetup connectifSetup() {
+        return new ConnectifSetup(connectif(), store(), settings.optional("connectif.webhook.public-url").orElse(null),
+                settings.optional("connectif.webhook.token").orElse(null));
     }
 
     /** {@code ./mapping.yaml} where the connector starts, else the copy in the jar. */

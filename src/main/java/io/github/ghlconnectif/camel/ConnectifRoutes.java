@@ -30,7 +30,7 @@ public final class ConnectifRoutes extends RouteBuilder {
         if (connector.settings().getBoolean("connectif.setup-on-start", true)) {
             from("timer:connectif-setup?repeatCount=1&delay=500").routeId("connectif-setup").process(exchange -> {
                 try {
-                    List<String> created = new ConnectifSetup(connector.connectif(), connector.store()).run();
+                    List<String> created = connector.connectifSetup().run();
                     LOG.info("Connectif setup: {}", created.isEmpty() ? "every field and event type is there"
                             : "created " + String.join(", ", created));
                 } catch (RuntimeException e) {

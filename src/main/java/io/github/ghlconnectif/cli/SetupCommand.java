@@ -23,7 +23,7 @@ public final class SetupCommand {
     public int run() {
         Connector connector = Connector.fromProperties();
         try {
-            List<String> created = new ConnectifSetup(connector.connectif(), connector.store()).run();
+            List<String> created = connector.connectifSetup().run();
             if (created.isEmpty()) {
                 out.println("Connectif already has every field and event type the connector needs; nothing created.");
             } else {

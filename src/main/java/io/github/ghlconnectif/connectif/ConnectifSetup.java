@@ -25,12 +25,22 @@ public final class ConnectifSetup {
     static final String INTEGRATION_KEY = "custom-integration-id";
     static final String INTEGRATION_NAME = "GHL (ghl-connectif-sync)";
 
+    static final String SEND_EVENT_TYPE = "ghl-write-action";
+
     private final ConnectifClient client;
     private final Store store;
+    private final String publicUrl;
+    private final String webhookToken;
 
-    public ConnectifSetup(ConnectifClient client, Store store) {
+    /**
+     * @param publicUrl    where Connectif reaches {@code POST /webhooks/connectif}; with {@code webhookToken}, setup also
+     *                     creates the "send" event type that workflows use to ask for GHL writes; null to skip it
+     */
+    public ConnectifSetup(ConnectifClient client, Store store, String publicUrl, String webhookToken) {
         this.client = client;
         this.store = store;
+        this.publicUrl = publicUrl;
+        this.webhookToken = webhookToken;
     }
 
     /** Returns one line per thing created; empty when everything was there. */
@@ -55,14 +65,35 @@ public final class ConnectifSetup {
             store(integrationId);
             created.add("custom integration " + INTEGRATION_NAME + " (" + integrationId + ")");
         }
-        Set<String> aliases = ids(client.listEventTypes(integrationId), "alias");
+        List<JsonNode> eventTypes = client.listEventTypes(integrationId);
+        Set<String> aliases = ids(eventTypes, "alias");
         for (Map.Entry<String, List<ConnectifModel.Field>> type : ConnectifModel.EVENT_TYPES.entrySet()) {
             if (!aliases.contains(type.getKey())) {
                 client.createEventType(integrationId, eventType(type.getKey(), type.getValue()));
                 created.add("event type " + type.getKey());
             }
         }
+        if (publicUrl != null && webhookToken != null && !ids(eventTypes, "name").contains(SEND_EVENT_TYPE)) {
+            client.createEventType(integrationId, sendEventType(publicUrl, webhookToken));
+            created.add("send event type " + SEND_EVENT_TYPE + " to " + publicUrl);
+        }
         return created;
+    }
+
+    /** The event type a workflow sends to ask the connector for a GHL write (see POST /webhooks/connectif). */
+    static Map<String, Object> sendEventType(String publicUrl, String token) {
+        List<Map<String, Object>> fields = new ArrayList<>();
+        fields.add(field("email", "Email", "email", true));
+        for (String id : List.of("action", "ghlContactId", "eventId", "tags", "title", "dueDate", "body", "taskId")) {
+            fields.add(field(id, id, "text", false));
+        }
+        Map<String, Object> type = new LinkedHashMap<>();
+        type.put("category", "send");
+        type.put("name", SEND_EVENT_TYPE);
+        type.put("webhookUrl", publicUrl);
+        type.put("webhookHeaders", List.of(Map.of("name", "X-Connectif-Token", "value", token)));
+        type.put("fields", fields);
+        return type;
     }
 
     static Map<String, Object> eventType(String alias, List<ConnectifModel.Field> fields) {

@@ -48,15 +48,16 @@ class ConnectifSetupTest {
             ConnectifClient client = new ConnectifClient(connectif.baseUrl(), "k:s", HttpClient.newHttpClient(),
                     Duration.ofSeconds(5), 0, Duration.ofMillis(100), new ObjectMapper(),
                     new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)));
-            List<String> first = new ConnectifSetup(client, store).run();
+            List<String> first = new ConnectifSetup(client, store, "https://sync.example.org/webhooks/connectif", "tok-1").run();
             connectif.stubFor(get("/custom-integrations/int-1/custom-event-types/").willReturn(okJson(
                     "{\"results\":[" + String.join(",", ConnectifModel.EVENT_TYPES.keySet().stream()
-                            .map(alias -> "{\"alias\":\"" + alias + "\"}").toList()) + "],\"links\":{}}")));
+                            .map(alias -> "{\"alias\":\"" + alias + "\"}").toList()) + ",{\"name\":\"ghl-write-action\"}],"
+                            + "\"links\":{}}")));
             connectif.stubFor(get("/contact-fields/").willReturn(okJson("{\"results\":[" + String.join(",",
                     ConnectifModel.CONTACT_FIELDS.stream().map(f -> "{\"id\":\"" + f.id() + "\"}").toList()) + "]}")));
-            List<String> second = new ConnectifSetup(client, store).run();
+            List<String> second = new ConnectifSetup(client, store, "https://sync.example.org/webhooks/connectif", "tok-1").run();
 
-            assertEquals(ConnectifModel.CONTACT_FIELDS.size() - 1 + 1 + ConnectifModel.EVENT_TYPES.size() - 1, first.size(),
+            assertEquals(ConnectifModel.CONTACT_FIELDS.size() - 1 + 1 + ConnectifModel.EVENT_TYPES.size() - 1 + 1, first.size(),
                     first.toString());
             assertTrue(first.contains("custom integration GHL (ghl-connectif-sync) (int-1)"), first.toString());
             assertTrue(first.contains("event type ghl-task-completed"), first.toString());
@@ -71,5 +72,9 @@ class ConnectifSetupTest {
                 .withRequestBody(matchingJsonPath("$.fields[0].id", equalTo("email")))
                 .withRequestBody(matchingJsonPath("$.fields[0].type", equalTo("email")))
                 .withRequestBody(matchingJsonPath("$.fields[0].isPrimaryKey", equalTo("true"))));
+        connectif.verify(postRequestedFor(urlPathEqualTo("/custom-integrations/int-1/custom-event-types/"))
+                .withRequestBody(matchingJsonPath("$.category", equalTo("send")))
+                .withRequestBody(matchingJsonPath("$.webhookUrl", equalTo("https://sync.example.org/webhooks/connectif")))
+                .withRequestBody(matchingJsonPath("$.webhookHeaders[0].name", equalTo("X-Connectif-Token"))));
     }
 }
