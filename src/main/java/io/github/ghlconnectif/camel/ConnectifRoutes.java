@@ -7,7 +7,6 @@ import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
-import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;

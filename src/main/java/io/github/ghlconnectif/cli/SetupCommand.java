@@ -6,7 +6,6 @@ import java.util.List;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
-import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.store.StoreException;
 
 /** {@code setup}: creates in Connectif the fields, integration and event types the flows need, and prints what it created. */

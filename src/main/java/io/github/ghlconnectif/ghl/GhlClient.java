@@ -185,6 +185,9 @@ public final class GhlClient {
         for (String name : operation.pathParams()) {
             String value = text(params.get(name)).orElseThrow(() -> GhlApiException.beforeCall(operation.id(),
                     "missing parameter " + name));
+            if (value.equals(".") || value.equals("..")) {
+                throw GhlApiException.beforeCall(operation.id(), "parameter " + name + " is not an id: " + value);
+            }
             path = path.replace("{" + name + "}", encode(value));
         }
         StringBuilder query = new StringBuilder();

@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -253,8 +254,11 @@ public final class Dispatcher extends ServiceSupport {
             exchange.getMessage().setHeader(EVENT_TYPE, lead.type());
             exchange.getMessage().setHeader(EVENT_COUNT, unit.rows().size());
             exchange.getMessage().setHeader("locationId", lead.locationId());
-            if (!lead.contactKey().contains(":")) {
-                exchange.getMessage().setHeader("contactId", lead.contactKey());
+            String contactId = "connectif".equals(lead.source())
+                    ? (unit.leadEvent().get("ghlContactId") instanceof String id ? id : null)
+                    : GhlEventReader.contactIdOf(lead.type(), unit.leadEvent());
+            if (contactId != null) {
+                exchange.getMessage().setHeader("contactId", contactId);
             }
             exchange.setVariable(EVENTS, unit.events());
         });

@@ -1,6 +1,7 @@
 package io.github.ghlconnectif.inbox;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
 
 import io.github.ghlconnectif.ApiException;
@@ -8,8 +9,8 @@ import io.github.ghlconnectif.store.StoreException;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 
 /**
- * Tells failures worth retrying (timeouts, connection errors, 5xx, 429, the store, a flow route that is stopped) from
- * permanent ones.
+ * Tells failures worth retrying (timeouts, connection errors, 5xx, 429, the store unreachable, a flow route that is
+ * stopped) from permanent ones (other 4xx, a value the store cannot hold, mapping errors).
  */
 public final class Failures {
 
@@ -17,16 +18,22 @@ public final class Failures {
     }
 
     public static boolean isTransient(Throwable failure) {
+        boolean store = false;
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            store |= cause instanceof StoreException;
             if (cause instanceof ApiException api) {
                 return api.isTransient();
             }
-            if (cause instanceof StoreException || cause instanceof IOException || cause instanceof TimeoutException
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return false;
+            }
+            if (cause instanceof IOException || cause instanceof TimeoutException
                     || cause instanceof DirectConsumerNotAvailableException) {
                 return true;
             }
         }
-        return false;
+        return store;
     }
 
     /** The GHL or Connectif failure behind an exception, if any. */

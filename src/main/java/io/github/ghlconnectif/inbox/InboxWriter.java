@@ -74,21 +74,31 @@ public final class InboxWriter implements Service {
         }
     }
 
+    /** One transaction for the batch; if it fails, one per event, so that one bad event fails alone. */
     private void write(List<Pending> batch) {
         try {
-            boolean[] accepted = inbox.accept(batch.stream().map(Pending::event).toList());
-            int count = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                count += accepted[i] ? 1 : 0;
-            }
-            onAccepted.accept(count);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(accepted[i] ? Outcome.ACCEPTED : Outcome.DUPLICATE);
-            }
+            complete(batch, inbox.accept(batch.stream().map(Pending::event).toList()));
         } catch (RuntimeException e) {
-            LOG.warn("Could not store {} events in the inbox; they are answered 429 so that GHL sends them again: {}",
-                    batch.size(), e.getMessage());
-            batch.forEach(pending -> pending.result().completeExceptionally(e));
+            if (batch.size() == 1) {
+                LOG.warn("Could not store an event in the inbox; it is answered 429 so that it is sent again: {}",
+                        e.getMessage());
+                batch.get(0).result().completeExceptionally(e);
+                return;
+            }
+            for (Pending pending : batch) {
+                write(List.of(pending));
+            }
+        }
+    }
+
+    private void complete(List<Pending> batch, boolean[] accepted) {
+        int count = 0;
+        for (boolean stored : accepted) {
+            count += stored ? 1 : 0;
+        }
+        onAccepted.accept(count);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(accepted[i] ? Outcome.ACCEPTED : Outcome.DUPLICATE);
         }
     }
 

@@ -33,7 +33,7 @@ public final class Store implements AutoCloseable {
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("store");
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(postgres ? url : durableH2(url));
         config.setUsername(username);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
@@ -64,6 +64,23 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * An accepted event must survive a kill: H2 writes each commit at once ({@code WRITE_DELAY=0}; its default waits up to
+     * 500 ms), and the pool, not a JVM shutdown hook, closes the database ({@code DB_CLOSE_ON_EXIT=FALSE}), so that the
+     * connector can finish its work while it stops. Settings given in the URL win.
+     */
+    static String durableH2(String url) {
+        String upper = url.toUpperCase();
+        String durable = url;
+        if (!upper.contains(";WRITE_DELAY=")) {
+            durable += ";WRITE_DELAY=0";
+        }
+        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
+            durable += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return durable;
     }
 
     /** The URL without its query or H2 settings, where a password may stand. */

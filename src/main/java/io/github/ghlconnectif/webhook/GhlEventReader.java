@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.ghlconnectif.inbox.InboxEvent;
@@ -16,6 +17,8 @@ public final class GhlEventReader {
 
     public static final String SOURCE = "ghl";
     private static final int MAX_KEY = 200;
+    /** GHL ids are 20 characters; the store keeps up to 64. */
+    private static final int MAX_ID = 64;
 
     /** A webhook that cannot be accepted, with the reason for the 400 answer. */
     public static final class BadEvent extends Exception {
@@ -28,11 +31,11 @@ public final class GhlEventReader {
     }
 
     public static InboxEvent read(JsonNode event, String type, String rawBody) throws BadEvent {
-        String locationId = text(event, "locationId");
+        String locationId = id(text(event, "locationId"), "locationId");
         String entityId;
         String contactKey;
         if (type.equals("INSTALL") || type.equals("UNINSTALL")) {
-            String companyId = text(event, "companyId");
+            String companyId = id(text(event, "companyId"), "companyId");
             if (locationId == null && companyId == null) {
                 throw new BadEvent("missing field locationId");
             }
@@ -45,11 +48,26 @@ public final class GhlEventReader {
             }
             JsonNode entity = type.startsWith("Appointment") ? event.path("appointment") : event;
             entityId = require(entity, "id", type.startsWith("Appointment") ? "appointment.id" : "id");
-            String contactId = type.startsWith("Contact") ? entityId : text(entity, "contactId");
+            String contactId = type.startsWith("Contact") ? entityId : id(text(entity, "contactId"), "contactId");
             contactKey = contactId != null ? contactId : family(type) + ":" + entityId;
         }
         return new InboxEvent(eventKey(event, type, entityId, rawBody), SOURCE, type, bounded(locationId),
                 bounded(contactKey), rawBody);
+    }
+
+    /** The GHL contact a stored event is about, or null when it names none (then its contact key is synthetic). */
+    public static String contactIdOf(String type, Map<?, ?> event) {
+        Object id;
+        if (type.startsWith("Contact")) {
+            id = event.get("id");
+        } else if (type.startsWith("Appointment")) {
+            id = event.get("appointment") instanceof Map<?, ?> appointment ? appointment.get("contactId") : null;
+        } else if (type.equals("INSTALL") || type.equals("UNINSTALL")) {
+            id = null;
+        } else {
+            id = event.get("contactId");
+        }
+        return id instanceof String text && !text.isBlank() ? text : null;
     }
 
     /** {@code task}, {@code note}, {@code appointment} or {@code contact}. */
@@ -79,6 +97,13 @@ public final class GhlEventReader {
         String value = text(node, field);
         if (value == null) {
             throw new BadEvent("missing field " + name);
+        }
+        return id(value, name);
+    }
+
+    private static String id(String value, String name) throws BadEvent {
+        if (value != null && value.length() > MAX_ID) {
+            throw new BadEvent("field " + name + " is longer than " + MAX_ID + " characters");
         }
         return value;
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ghl.GhlEventTypes;
@@ -25,13 +26,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/ghl}: answers 2xx only once the event is durably stored, and 429 whenever it cannot be, since
  * GHL sends a webhook again only after a 429. In order: content type (415), size (413), signature (401), JSON and
- * required fields (400),
- * unhandled type (200 ignored), duplicate (200 duplicate), stored (200 accepted).
+ * required fields (400), unhandled type (200 ignored), duplicate (200 duplicate), stored (200 accepted).
  */
 public final class GhlWebhookIntake extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GhlWebhookIntake.class);
     private static final Pattern PLAIN_TYPE = Pattern.compile("[A-Za-z]{1,40}");
+    private static final Pattern JSON_TYPE = Pattern.compile("\\s*application/([a-z0-9.+-]+\\+)?json\\s*(;|$)",
+            Pattern.CASE_INSENSITIVE);
 
     private final SignatureVerifier verifier;
     private final ObjectMapper mapper;
@@ -49,7 +51,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     public GhlWebhookIntake(SignatureVerifier verifier, ObjectMapper mapper, InboxWriter writer, AtomicLong pending,
             IntakeCounters counters, int maxBodyBytes, long maxPending, Duration writeTimeout) {
         this.verifier = verifier;
-        this.mapper = mapper;
+        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
         this.pending = pending;
         this.counters = counters;
@@ -62,7 +64,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType != null && !contentType.toLowerCase().contains("json")) {
+        if (contentType != null && !JSON_TYPE.matcher(contentType).lookingAt()) {
             return answer(exchange, callback, 415, "rejected", "Content-Type must be application/json", null);
         }
         byte[] body = message.getBody(byte[].class);

@@ -6,10 +6,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.inbox.InboxEvent;
@@ -46,7 +48,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
             IntakeCounters counters, int maxBodyBytes, Duration writeTimeout) {
         this.token = token;
         this.defaultLocationId = defaultLocationId;
-        this.mapper = mapper;
+        this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
         this.counters = counters;
         this.maxBodyBytes = maxBodyBytes;
@@ -107,6 +109,12 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         String email = text(request, "email");
         if (contactId == null && email == null) {
             throw new IllegalArgumentException("missing field ghlContactId or email");
+        }
+        for (String field : List.of("ghlContactId", "taskId", "locationId")) {
+            String value = text(request, field);
+            if (value != null && (value.length() > 64 || value.equals(".") || value.equals(".."))) {
+                throw new IllegalArgumentException("field " + field + " is not a GHL id");
+            }
         }
         if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new IllegalArgumentException("field email is not an email address");

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.github.ghlconnectif.support.WebhookSigner.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +24,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.ghlconnectif.inbox.Dispatcher;
-import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.WebhookSigner;
@@ -166,15 +163,12 @@ class AdminApiTest {
     }
 
     private void post(String type, String fields) throws Exception {
-        byte[] body = bytes("{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-" + (++webhooks)
-                + "\"," + fields + "}");
-        assertEquals(200, connector.post("/webhooks/ghl", body, SIGNER.headers(body)).statusCode());
+        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
+                + (++webhooks) + "\"," + fields + "}");
     }
 
     private void awaitQuiet() {
-        Dispatcher dispatcher = connector.bean("dispatcher", Dispatcher.class);
-        Await.until(() -> connector.connector().inbox().depth() == 0 && dispatcher.inFlight() == 0,
-                Duration.ofSeconds(15), "every event processed");
+        connector.awaitIdle(Duration.ofSeconds(15));
     }
 
     private HttpResponse<String> admin(String method, String path, String token) throws Exception {

@@ -131,6 +131,7 @@ class CrashRecoveryIT {
 
         // phase 1: send from a few clients until about KILL_AFTER events are answered, then SIGKILL with requests in flight
         int port = start(storeUrl);
+        long phaseOneStarted = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
         AtomicBoolean stopSending = new AtomicBoolean();
@@ -178,6 +179,7 @@ class CrashRecoveryIT {
         // phase 2: start again on the same store, send the rest, and send again what was not answered 2xx (as GHL would
         // after a 429; a request that failed when the connection dropped may have been stored: then it is a duplicate)
         int port2 = start(storeUrl);
+        long phaseTwoStarted = System.nanoTime();
         List<Event> phaseTwo = new ArrayList<>(failedAtKill);
         phaseTwo.addAll(unsent);
         AtomicInteger cursor = new AtomicInteger();
@@ -203,6 +205,7 @@ class CrashRecoveryIT {
         for (Future<?> resender : resenders) {
             resender.get(60, TimeUnit.SECONDS);
         }
+        long phaseTwoMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - phaseTwoStarted);
         clients.shutdown();
         List<String> unanswered = events.stream().filter(event -> outcomes.get(event.n()).answer == null)
                 .map(event -> event.webhookId() + ": " + outcomes.get(event.n()).resendAnswer).toList();
@@ -268,19 +271,22 @@ class CrashRecoveryIT {
         contactsMissing.removeAll(journal.patchedContacts);
         Set<String> tasksMissing = new TreeSet<>(owedTasks);
         tasksMissing.removeAll(journal.completions.keySet());
-        System.out.println("CrashRecoveryIT: " + answeredBeforeKill + " events answered 2xx before the SIGKILL ("
-                + lost.size() + " of them missing from the store after it), " + failedAtKill.size() + " failed when it"
-                + " came (sent again after the restart: " + resent + "), " + unsent.size() + " sent after the restart; "
+        long phaseOneMillis = TimeUnit.NANOSECONDS.toMillis(killedAt - phaseOneStarted);
+        System.out.println("CrashRecoveryIT: " + answeredBeforeKill + " events answered 2xx in " + phaseOneMillis
+                + " ms before the SIGKILL (" + lost.size() + " of them missing from the store after it), "
+                + failedAtKill.size() + " failed when it came (sent again after the restart: " + resent + "), "
+                + unsent.size() + " sent after the restart (" + phaseTwo.size() + " requests in " + phaseTwoMillis + " ms); "
                 + (owedContacts.size() - contactsMissing.size()) + "/" + owedContacts.size() + " contacts and "
                 + (owedTasks.size() - tasksMissing.size()) + "/" + owedTasks.size() + " task completions reached Connectif ("
                 + journal.patches + " upserts, " + journal.completions.values().stream().mapToInt(Integer::intValue).sum()
-                + " completions, done " + drainMillis + " ms after the last event); whole test "
-                + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
+                + " completions, sent more than once: " + duplicates + ", done " + drainMillis + " ms after the last"
+                + " event); whole test " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
 
         assertTrue(lost.isEmpty(), lost.size() + " events answered 200 before the SIGKILL, all within the last "
-                + lostOldestMillis + " ms before it, are in neither the inbox nor event_key after the restart: acknowledged"
-                + " and lost (" + lost.stream().map(event -> event.webhookId() + " " + event.type() + " " + event.entity()
-                        + " -> " + outcomes.get(event.n()).answer).toList() + "); " + phaseOneLogs);
+                + lostOldestMillis + " ms before it, have no event_key row (so no inbox row either) after the restart:"
+                + " acknowledged and lost; first of them: " + lost.stream().limit(10).map(event -> event.webhookId() + " "
+                        + event.type() + " " + event.entity() + " -> " + outcomes.get(event.n()).answer).toList() + "; "
+                + phaseOneLogs);
         assertTrue(contactsMissing.isEmpty() && tasksMissing.isEmpty(), "never reached Connectif: contacts "
                 + contactsMissing + ", task completions " + tasksMissing + "; " + logs);
         assertTrue(leftOver.isEmpty(), "events left in the inbox: " + leftOver + "; " + logs);

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.github.ghlconnectif.support.WebhookSigner.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,14 +24,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.ghlconnectif.inbox.Dispatcher;
-import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.Chaos;
 import io.github.ghlconnectif.support.RunningConnector;
-import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.WebhookSigner;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -92,15 +87,12 @@ abstract class ResilienceTest {
     }
 
     void post(String type, String fields) throws Exception {
-        byte[] body = bytes("{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-" + (++webhooks)
-                + "\"," + fields + "}");
-        assertEquals(200, connector.post("/webhooks/ghl", body, SIGNER.headers(body)).statusCode());
+        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
+                + (++webhooks) + "\"," + fields + "}");
     }
 
     void awaitQuiet(Duration timeout) {
-        Dispatcher dispatcher = connector.bean("dispatcher", Dispatcher.class);
-        Await.until(() -> connector.connector().inbox().depth() == 0 && dispatcher.inFlight() == 0, timeout,
-                "every event processed");
+        connector.awaitIdle(timeout);
     }
 
     /** Every contact upserted, its completion sent exactly once and its note sent; nothing dead-lettered. */

@@ -1,15 +1,20 @@
 package io.github.ghlconnectif.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.WebhookRoutes;
+import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.apache.camel.test.AvailablePortFinder;
@@ -66,6 +71,19 @@ public final class RunningConnector implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Posts a GHL webhook signed by {@code signer}, expecting 200. */
+    public void postGhlEvent(WebhookSigner signer, String json) throws Exception {
+        byte[] body = WebhookSigner.bytes(json);
+        HttpResponse<String> answer = post("/webhooks/ghl", body, signer.headers(body));
+        assertEquals(200, answer.statusCode(), answer.body());
+    }
+
+    /** Waits until every stored event has been processed. */
+    public void awaitIdle(Duration timeout) {
+        Dispatcher dispatcher = bean(WebhookRoutes.DISPATCHER, Dispatcher.class);
+        Await.until(() -> connector().inbox().depth() == 0 && dispatcher.inFlight() == 0, timeout, "every event processed");
     }
 
     private URI uri(String path) {

@@ -1,6 +1,5 @@
 package io.github.ghlconnectif.sync;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -14,8 +13,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.github.ghlconnectif.support.WebhookSigner.bytes;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -28,7 +25,6 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.ghlconnectif.inbox.Dispatcher;
-import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.Stubs;
@@ -295,15 +291,12 @@ class SyncFlowsTest {
     }
 
     private void post(String type, String fields) throws Exception {
-        byte[] body = bytes("{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-" + (++webhooks)
-                + "\"," + fields + "}");
-        assertEquals(200, connector.post("/webhooks/ghl", body, SIGNER.headers(body)).statusCode());
+        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
+                + (++webhooks) + "\"," + fields + "}");
     }
 
     private void awaitQuiet() {
-        Dispatcher dispatcher = connector.bean("dispatcher", Dispatcher.class);
-        Await.until(() -> connector.connector().inbox().depth() == 0 && dispatcher.inFlight() == 0,
-                Duration.ofSeconds(15), "every event processed");
+        connector.awaitIdle(Duration.ofSeconds(15));
         List<LoggedRequest> unmatched = ghl.findAllUnmatchedRequests();
         assertTrue(unmatched.isEmpty(), "GHL got unexpected requests: " + unmatched);
     }

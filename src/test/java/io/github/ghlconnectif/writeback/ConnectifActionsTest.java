@@ -32,8 +32,6 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.ghlconnectif.ghl.OpenApiContract;
-import io.github.ghlconnectif.inbox.Dispatcher;
-import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.WebhookSigner;
@@ -213,16 +211,13 @@ class ConnectifActionsTest {
     }
 
     private void webhook(String type, String fields) throws Exception {
-        byte[] body = bytes("{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-" + (++webhooks)
-                + "\"," + fields + "}");
-        assertEquals(200, connector.post("/webhooks/ghl", body, SIGNER.headers(body)).statusCode());
+        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
+                + (++webhooks) + "\"," + fields + "}");
         awaitQuiet();
     }
 
     private void awaitQuiet() {
-        Dispatcher dispatcher = connector.bean("dispatcher", Dispatcher.class);
-        Await.until(() -> connector.connector().inbox().depth() == 0 && dispatcher.inFlight() == 0,
-                Duration.ofSeconds(15), "every event processed");
+        connector.awaitIdle(Duration.ofSeconds(15));
     }
 
     private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder getRequestedFor(String url) {
