@@ -16,49 +16,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.ghlconnectif.support.RunningConnector;
-import io.github.ghlconnectif.support.Stubs;
-import io.github.ghlconnectif.support.WebhookSigner;
-import org.junit.jupiter.api.AfterEach;
+import io.github.ghlconnectif.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Dead letters over the admin API: listed, shown without secrets, replayed without doubling, discarded. */
-class AdminApiTest {
+class AdminApiTest extends ConnectorTestSupport {
 
-    static final WebhookSigner SIGNER = new WebhookSigner();
-    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final String TOKEN = "pit-admin-test-secret";
     static final String ADMIN = "admin-token-4e1f";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @RegisterExtension
-    WireMockExtension ghl = Stubs.server();
-
-    @RegisterExtension
-    WireMockExtension connectif = Stubs.server();
-
-    @TempDir
-    Path workDir;
-
-    RunningConnector connector;
-    int webhooks;
-
-    @AfterEach
-    void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-    }
 
     @Test
     void theApiIsOffWithoutATokenAndClosedWithoutTheRightOne() throws Exception {
@@ -145,16 +118,13 @@ class AdminApiTest {
         assertEquals(0, JSON.readTree(admin("GET", "/admin/dead-letters", ADMIN).body()).path("total").asInt());
     }
 
-    private void start(Map<String, String> extra) throws Exception {
+    @Override
+    protected void start(Map<String, String> extra) throws Exception {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[]}")));
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "ghl.auth.mode", "private-token", "ghl.private-token", TOKEN, "ghl.location-id", LOCATION,
-                "ghl.base-url", ghl.baseUrl(), "connectif.base-url", connectif.baseUrl(),
-                "store.url", "jdbc:h2:file:" + workDir.resolve("store-" + System.nanoTime()).toAbsolutePath(),
-                "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
+        Map<String, String> properties = new HashMap<>(Map.of("ghl.private-token", TOKEN));
         properties.putAll(extra);
-        connector = RunningConnector.start(properties);
+        super.start(properties);
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder contact(String id) {
@@ -163,8 +133,7 @@ class AdminApiTest {
     }
 
     private void post(String type, String fields) throws Exception {
-        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
-                + (++webhooks) + "\"," + fields + "}");
+        postGhlEvent(type, fields);
     }
 
     private void awaitQuiet() {

@@ -18,54 +18,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.support.LogCapture;
-import io.github.ghlconnectif.support.RunningConnector;
-import io.github.ghlconnectif.support.Stubs;
-import io.github.ghlconnectif.support.WebhookSigner;
-import org.junit.jupiter.api.AfterEach;
+import io.github.ghlconnectif.support.ConnectorTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every flow, from a signed GHL webhook to the exact requests Connectif receives. */
-class SyncFlowsTest {
+class SyncFlowsTest extends ConnectorTestSupport {
 
-    static final WebhookSigner SIGNER = new WebhookSigner();
-    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final String CONTACT = "nmFmQEsNgz6AVpgLVUJ0";
     static final String EMAIL_PATH = "/contacts/email/jose.nunez%40example.org";
 
-    @RegisterExtension
-    WireMockExtension ghl = Stubs.server();
-
-    @RegisterExtension
-    WireMockExtension connectif = Stubs.server();
-
-    @TempDir
-    Path workDir;
-
-    RunningConnector connector;
-    int webhooks;
 
     @BeforeEach
     void stubConnectif() {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get("/contacts/" + CONTACT + "/tasks").willReturn(okJson("{\"tasks\":[]}")));
-    }
-
-    @AfterEach
-    void stop() {
-        if (connector != null) {
-            connector.close();
-        }
     }
 
     @Test
@@ -261,15 +234,6 @@ class SyncFlowsTest {
                 .withRequestBody(equalToJson("{\"ghl-deleted\":true}")));
     }
 
-    private void start(Map<String, String> extra) throws Exception {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "ghl.auth.mode", "private-token", "ghl.private-token", "pit-flows", "ghl.location-id", LOCATION,
-                "ghl.base-url", ghl.baseUrl(), "connectif.base-url", connectif.baseUrl(),
-                "store.url", "jdbc:h2:file:" + workDir.resolve("store-" + System.nanoTime()).toAbsolutePath(),
-                "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
-        properties.putAll(extra);
-        connector = RunningConnector.start(properties);
-    }
 
     private void stubContact(String first, String last, String email, String phone, String dnd, String dateUpdated,
             String tags) {
@@ -291,8 +255,7 @@ class SyncFlowsTest {
     }
 
     private void post(String type, String fields) throws Exception {
-        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
-                + (++webhooks) + "\"," + fields + "}");
+        postGhlEvent(type, fields);
     }
 
     private void awaitQuiet() {

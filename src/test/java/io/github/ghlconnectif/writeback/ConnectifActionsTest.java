@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -29,43 +28,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.ghlconnectif.ghl.OpenApiContract;
-import io.github.ghlconnectif.support.RunningConnector;
-import io.github.ghlconnectif.support.Stubs;
+import io.github.ghlconnectif.support.ConnectorTestSupport;
 import io.github.ghlconnectif.support.WebhookSigner;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Write actions from Connectif into GHL, each request checked against GHL's spec, and no echo back. */
-class ConnectifActionsTest {
+class ConnectifActionsTest extends ConnectorTestSupport {
 
-    static final WebhookSigner SIGNER = new WebhookSigner();
-    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final String CONTACT = "nmFmQEsNgz6AVpgLVUJ0";
     static final String WEBHOOK_TOKEN = "cnf-webhook-token-77";
 
-    @RegisterExtension
-    WireMockExtension ghl = Stubs.server();
-
-    @RegisterExtension
-    WireMockExtension connectif = Stubs.server();
-
-    @TempDir
-    Path workDir;
-
-    RunningConnector connector;
-    int webhooks;
-
-    @AfterEach
-    void stop() {
-        if (connector != null) {
-            connector.close();
-        }
-    }
 
     @Test
     void badRequestsAreRefusedNamingWhatIsWrong() throws Exception {
@@ -178,16 +152,12 @@ class ConnectifActionsTest {
         assertEquals(0, ghl.getAllServeEvents().size());
     }
 
-    private void start(Map<String, String> extra) throws Exception {
+    @Override
+    protected void start(Map<String, String> extra) throws Exception {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "ghl.auth.mode", "private-token", "ghl.private-token", "pit-writeback", "ghl.location-id", LOCATION,
-                "ghl.base-url", ghl.baseUrl(), "connectif.base-url", connectif.baseUrl(),
-                "connectif.webhook.token", WEBHOOK_TOKEN,
-                "store.url", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath(),
-                "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
+        Map<String, String> properties = new HashMap<>(Map.of("connectif.webhook.token", WEBHOOK_TOKEN));
         properties.putAll(extra);
-        connector = RunningConnector.start(properties);
+        super.start(properties);
     }
 
     private void stubContact() {
@@ -211,8 +181,7 @@ class ConnectifActionsTest {
     }
 
     private void webhook(String type, String fields) throws Exception {
-        connector.postGhlEvent(SIGNER, "{\"type\":\"" + type + "\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"wh-"
-                + (++webhooks) + "\"," + fields + "}");
+        postGhlEvent(type, fields);
         awaitQuiet();
     }
 
