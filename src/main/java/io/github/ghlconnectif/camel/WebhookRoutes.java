@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +15,8 @@ import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.InboxWriter;
+import io.github.ghlconnectif.reconcile.Reconciler;
+import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
@@ -83,9 +87,38 @@ public final class WebhookRoutes extends RouteBuilder {
                         settings.getInt("intake.max-body-bytes", 1_048_576),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
+        Reconciler reconciler = new Reconciler(connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
+                connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
+                settings.getInt("sync.reconcile.max-pages", 50), enqueued -> {
+                    pending.addAndGet(enqueued);
+                    dispatcher.wake();
+                });
+        from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
+                .routeId("ghl-reconcile-timer")
+                .to("direct:ghl-reconcile");
+        from("direct:ghl-reconcile")
+                .routeId("ghl-reconcile")
+                .process(exchange -> {
+                    for (String location : reconciledLocations(connector)) {
+                        try {
+                            reconciler.run(location);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Reconciliation of location {} stopped; it goes on from its watermark next time: {}",
+                                    location, e.getMessage());
+                        }
+                    }
+                });
+
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
                 .process(new AppLifecycle(connector));
+    }
+
+    /** The location of the private token, or every location that installed the app. */
+    private static Set<String> reconciledLocations(Connector connector) {
+        Set<String> locations = new TreeSet<>(connector.locations().installed());
+        connector.defaultLocationId().ifPresent(locations::add);
+        return locations;
     }
 
     private static SignatureVerifier verifier(Settings settings) {

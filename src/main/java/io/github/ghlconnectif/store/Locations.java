@@ -44,19 +44,27 @@ public final class Locations {
         }
     }
 
+    public Set<String> installed() {
+        return withStatus(INSTALLED);
+    }
+
     public Set<String> uninstalled() {
+        return withStatus(UNINSTALLED);
+    }
+
+    private Set<String> withStatus(String status) {
         Set<String> ids = new HashSet<>();
         try (Connection connection = store.connection();
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT location_id FROM ghl_location WHERE status = ?")) {
-            statement.setString(1, UNINSTALLED);
+            statement.setString(1, status);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     ids.add(rows.getString(1));
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException("Cannot list uninstalled locations", e);
+            throw new StoreException("Cannot list " + status + " locations", e);
         }
         return ids;
     }

@@ -1,0 +1,63 @@
+package io.github.ghlconnectif.reconcile;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import io.github.ghlconnectif.store.Store;
+import io.github.ghlconnectif.store.StoreException;
+
+/** {@code reconcile_watermark}: where reconciliation of each location goes on from. */
+public final class Watermarks {
+
+    /** The last contact enqueued: its dateUpdated, and the search cursor after it (JSON), if GHL gave one. */
+    public record Watermark(String dateUpdated, String searchAfter) {
+    }
+
+    private final Store store;
+
+    public Watermarks(Store store) {
+        this.store = store;
+    }
+
+    public Optional<Watermark> find(String locationId) {
+        try (Connection connection = store.connection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT date_updated, search_after FROM reconcile_watermark WHERE location_id = ?")) {
+            select.setString(1, locationId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(new Watermark(rows.getString(1), rows.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the reconciliation watermark of " + locationId, e);
+        }
+    }
+
+    public void save(String locationId, Watermark watermark) {
+        try (Connection connection = store.connection()) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE reconcile_watermark SET date_updated = ?,"
+                    + " search_after = ?, updated_at = ? WHERE location_id = ?")) {
+                update.setString(1, watermark.dateUpdated());
+                update.setString(2, watermark.searchAfter());
+                update.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                update.setString(4, locationId);
+                if (update.executeUpdate() > 0) {
+                    return;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO reconcile_watermark (date_updated,"
+                    + " search_after, updated_at, location_id) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, watermark.dateUpdated());
+                insert.setString(2, watermark.searchAfter());
+                insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                insert.setString(4, locationId);
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot store the reconciliation watermark of " + locationId, e);
+        }
+    }
+}
