@@ -18,6 +18,7 @@ import io.github.ghlconnectif.camel.HealthRoutes;
 import io.github.ghlconnectif.camel.MetricsRoutes;
 import io.github.ghlconnectif.camel.OAuthRoutes;
 import io.github.ghlconnectif.camel.WebhookRoutes;
+import io.github.ghlconnectif.cli.BackfillCommand;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.cli.SetupCommand;
@@ -48,9 +49,10 @@ public final class Application {
             case "catalog" -> System.exit(new CatalogCommand(System.out).run());
             case "call" -> System.exit(new CallCommand(System.out, System.err).run(args));
             case "setup" -> System.exit(new SetupCommand(System.out, System.err).run());
+            case "backfill" -> System.exit(new BackfillCommand(System.out, System.err).run(args));
             default -> {
                 System.err.println("Unknown command '" + command + "'. Usage: java -jar ghl-connectif-sync.jar"
-                        + " [catalog | setup | call <operation> name=value... [body='{json}' | body=@file.json]]");
+                        + " [catalog | setup | backfill [locationId=...] | call <operation> name=value... [body='{json}' | body=@file.json]]");
                 System.exit(2);
             }
         }

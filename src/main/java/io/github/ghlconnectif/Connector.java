@@ -42,7 +42,7 @@ public final class Connector implements Service {
 
     private final Settings settings;
     private final ObjectMapper mapper = new ObjectMapper();
-    private final RateBudgets rateBudgets = new RateBudgets();
+    private final RateBudgets rateBudgets;
     private final String authMode;
     private final CircuitBreaker ghlBreaker;
     private final CircuitBreaker connectifBreaker;
@@ -60,6 +60,7 @@ public final class Connector implements Service {
     public Connector(Settings settings) {
         this.settings = settings;
         this.authMode = settings.get("ghl.auth.mode", MODE_OAUTH);
+        this.rateBudgets = new RateBudgets(share(settings.get("sync.backfill.budget-share", "0.5")));
         int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
         Duration openFor = settings.getDuration("sync.circuit.open-for", Duration.ofSeconds(30));
         this.ghlBreaker = new CircuitBreaker("GHL", threshold, openFor);
@@ -99,6 +100,18 @@ public final class Connector implements Service {
 
     public boolean isOAuth() {
         return authMode.equals(MODE_OAUTH);
+    }
+
+    private static double share(String value) {
+        try {
+            double share = Double.parseDouble(value);
+            if (share > 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException("sync.backfill.budget-share must be a number above 0 and at most 1");
     }
 
     /** The location used when a call names none. */

@@ -11,6 +11,7 @@ import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -59,6 +60,16 @@ public final class AdminRoutes extends RouteBuilder {
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, deleted ? 204 : 404);
             exchange.getMessage().setBody(deleted ? "" : "{\"error\":\"no such dead letter\"}");
         });
+        admin("POST", "/admin/backfill", "admin-backfill", token, exchange -> {
+            String location = Optional.ofNullable(param(exchange, "locationId")).or(connector::defaultLocationId).orElse(null);
+            if (location == null) {
+                json(exchange, 400, Map.of("error", "name the location: POST /admin/backfill?locationId=..."));
+                return;
+            }
+            boolean started = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
+                    .start(location);
+            json(exchange, started ? 202 : 409, Map.of("locationId", location, "status", started ? "started" : "running"));
+        });
         admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status(connector, deadLetters)));
     }
 
@@ -82,6 +93,8 @@ public final class AdminRoutes extends RouteBuilder {
                 Map.of("remaining", budget.remaining(), "max", budget.max(), "dailyRemaining", budget.dailyRemaining())));
         status.put("ghlRateBudgets", budgets);
         status.put("intake", counters.snapshot());
+        status.put("backfills", getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
+                .status());
         return status;
     }
 

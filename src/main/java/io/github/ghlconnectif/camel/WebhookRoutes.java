@@ -15,6 +15,7 @@ import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.InboxWriter;
+import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
@@ -38,6 +39,7 @@ public final class WebhookRoutes extends RouteBuilder {
 
     public static final String DISPATCHER = "dispatcher";
     public static final String INTAKE_COUNTERS = "intakeCounters";
+    public static final String BACKFILLS = "backfills";
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
 
@@ -87,12 +89,19 @@ public final class WebhookRoutes extends RouteBuilder {
                         settings.getInt("intake.max-body-bytes", 1_048_576),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
-        Reconciler reconciler = new Reconciler(connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
+        Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
                 connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
                 settings.getInt("sync.reconcile.max-pages", 50), enqueued -> {
                     pending.addAndGet(enqueued);
                     dispatcher.wake();
                 });
+        Backfills backfills = new Backfills(new Reconciler("backfill", connector.ghl(), connector.inbox(),
+                new Watermarks(connector.store()), connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
+                Integer.MAX_VALUE, enqueued -> {
+                    pending.addAndGet(enqueued);
+                    dispatcher.wake();
+                }), connector.rateBudgets(), settings.getDouble("sync.daily-reserve", 0.2));
+        camel.getRegistry().bind(BACKFILLS, backfills);
         from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
                 .routeId("ghl-reconcile-timer")
                 .to("direct:ghl-reconcile");

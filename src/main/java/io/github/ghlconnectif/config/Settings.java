@@ -45,6 +45,10 @@ public final class Settings {
         return optional(key).map(value -> parse(key, value, Long::parseLong)).orElse(defaultValue);
     }
 
+    public double getDouble(String key, double defaultValue) {
+        return optional(key).map(value -> parse(key, value, Double::parseDouble)).orElse(defaultValue);
+    }
+
     public boolean getBoolean(String key, boolean defaultValue) {
         return optional(key).map(value -> parse(key, value, Settings::parseBoolean)).orElse(defaultValue);
     }

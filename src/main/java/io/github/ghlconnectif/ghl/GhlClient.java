@@ -131,7 +131,8 @@ public final class GhlClient {
                 breaker.onSuccess();
             }
             budget.update(intHeader(response, "X-RateLimit-Max"), longHeader(response, "X-RateLimit-Interval-Milliseconds"),
-                    intHeader(response, "X-RateLimit-Remaining"), longHeader(response, "X-RateLimit-Daily-Remaining"));
+                    intHeader(response, "X-RateLimit-Remaining"), longHeader(response, "X-RateLimit-Daily-Remaining"),
+                    longHeader(response, "X-RateLimit-Limit-Daily"));
             return response;
         } catch (IOException e) {
             breaker.onFailure();

@@ -22,14 +22,23 @@ public final class LocationRateBudget {
     private int used;
     private long pausedUntil;
     private long dailyRemaining = DEFAULT_DAILY;
+    private long dailyLimit = DEFAULT_DAILY;
     private int liveWaiting;
 
+    private final double backgroundShare;
+
     public LocationRateBudget() {
-        this(() -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+        this(1.0);
     }
 
-    LocationRateBudget(LongSupplier clock) {
+    /** @param backgroundShare the share of each window background work may use (reconciliation, backfill) */
+    public LocationRateBudget(double backgroundShare) {
+        this(() -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), backgroundShare);
+    }
+
+    LocationRateBudget(LongSupplier clock, double backgroundShare) {
         this.clock = clock;
+        this.backgroundShare = backgroundShare;
     }
 
     /** Takes one request from the budget, waiting as long as it takes. */
@@ -52,6 +61,8 @@ public final class LocationRateBudget {
                     waitUntil = windowEnd;
                 } else if (!live && liveWaiting > 0) {
                     waitUntil = now + 50;
+                } else if (!live && used >= Math.max(1, (int) (max * backgroundShare))) {
+                    waitUntil = windowEnd;
                 } else {
                     used++;
                     return;
@@ -67,7 +78,11 @@ public final class LocationRateBudget {
     }
 
     /** Follows what GHL said of the budget in an answer's headers; absent values leave the budget as it is. */
-    public synchronized void update(Integer maxHeader, Long intervalHeader, Integer remainingHeader, Long dailyHeader) {
+    public synchronized void update(Integer maxHeader, Long intervalHeader, Integer remainingHeader, Long dailyHeader,
+            Long dailyLimitHeader) {
+        if (dailyLimitHeader != null && dailyLimitHeader > 0) {
+            dailyLimit = dailyLimitHeader;
+        }
         if (maxHeader != null && maxHeader > 0) {
             max = maxHeader;
         }
@@ -103,6 +118,11 @@ public final class LocationRateBudget {
 
     public synchronized int remaining() {
         return clock.getAsLong() >= windowEnd ? max : Math.max(0, max - used);
+    }
+
+    /** The requests a day GHL allows, per {@code X-RateLimit-Limit-Daily}. */
+    public synchronized long dailyLimit() {
+        return dailyLimit;
     }
 
     public synchronized long dailyRemaining() {

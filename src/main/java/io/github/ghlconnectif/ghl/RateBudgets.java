@@ -7,9 +7,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateBudgets {
 
     private final Map<String, LocationRateBudget> budgets = new ConcurrentHashMap<>();
+    private final double backgroundShare;
+
+    public RateBudgets() {
+        this(1.0);
+    }
+
+    /** @param backgroundShare the share of each location's window that reconciliation and backfill may use */
+    public RateBudgets(double backgroundShare) {
+        this.backgroundShare = backgroundShare;
+    }
 
     public LocationRateBudget forLocation(String locationId) {
-        return budgets.computeIfAbsent(locationId, id -> new LocationRateBudget());
+        return budgets.computeIfAbsent(locationId, id -> new LocationRateBudget(backgroundShare));
     }
 
     public Map<String, LocationRateBudget> all() {

@@ -24,6 +24,8 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.camel.GhlOperationProcessor;
+import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -259,6 +261,9 @@ public final class Dispatcher extends ServiceSupport {
                     : GhlEventReader.contactIdOf(lead.type(), unit.leadEvent());
             if (contactId != null) {
                 exchange.getMessage().setHeader("contactId", contactId);
+            }
+            if (Boolean.TRUE.equals(unit.leadEvent().get("background"))) {
+                exchange.getMessage().setHeader(GhlOperationProcessor.PRIORITY, Priority.BACKGROUND.name());
             }
             exchange.setVariable(EVENTS, unit.events());
         });

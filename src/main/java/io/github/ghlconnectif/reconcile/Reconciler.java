@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,6 +31,11 @@ public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final String EPOCH = "1970-01-01T00:00:00.000Z";
 
+    /** What a run did: contacts enqueued, and how many GHL said match in all (-1 when unknown). */
+    public record Progress(int enqueued, long total, boolean complete) {
+    }
+
+    private final String kind;
     private final GhlClient ghl;
     private final Inbox inbox;
     private final Watermarks watermarks;
@@ -37,8 +44,13 @@ public final class Reconciler {
     private final int maxPages;
     private final IntConsumer onEnqueued;
 
-    public Reconciler(GhlClient ghl, Inbox inbox, Watermarks watermarks, ObjectMapper mapper, int pageLimit, int maxPages,
-            IntConsumer onEnqueued) {
+    /**
+     * @param kind {@code reconcile} (changes since the last run) or {@code backfill} (every contact, from its own
+     *             cursor); each keeps its own watermark
+     */
+    public Reconciler(String kind, GhlClient ghl, Inbox inbox, Watermarks watermarks, ObjectMapper mapper, int pageLimit,
+            int maxPages, IntConsumer onEnqueued) {
+        this.kind = kind;
         this.ghl = ghl;
         this.inbox = inbox;
         this.watermarks = watermarks;
@@ -50,37 +62,62 @@ public final class Reconciler {
 
     /** One run for a location, at most {@code maxPages} pages; returns the contacts enqueued. */
     public int run(String locationId) {
-        Watermarks.Watermark mark = watermarks.find(locationId).orElse(new Watermarks.Watermark(EPOCH, null));
+        int enqueued = run(locationId, () -> false, progress -> { }).enqueued();
+        if (enqueued > 0) {
+            LOG.info("{} of location {}: {} changed contacts enqueued", kind, locationId, enqueued);
+        }
+        return enqueued;
+    }
+
+    /**
+     * Pages through a location's contacts until the end, {@code maxPages}, or {@code stop} says so (checked before each
+     * page), reporting after each page.
+     */
+    public Progress run(String locationId, BooleanSupplier stop, Consumer<Progress> report) {
+        String key = kind.equals("reconcile") ? locationId : kind + ":" + locationId;
+        Watermarks.Watermark mark = watermarks.find(key).orElse(new Watermarks.Watermark(EPOCH, null));
         int enqueued = 0;
+        long total = -1;
         for (int page = 0; page < maxPages; page++) {
-            List<Map<String, Object>> contacts = search(locationId, mark);
+            if (stop.getAsBoolean()) {
+                return new Progress(enqueued, total, false);
+            }
+            Map<?, ?> answer = search(locationId, mark);
+            List<Map<String, Object>> contacts = contacts(answer);
+            if (answer.get("total") instanceof Number number) {
+                total = number.longValue();
+            }
             if (contacts.isEmpty()) {
-                break;
+                return new Progress(enqueued, total, true);
             }
             List<InboxEvent> events = new ArrayList<>();
             for (Map<String, Object> contact : contacts) {
                 events.add(event(locationId, contact));
             }
-            for (boolean stored : inbox.accept(events)) {
-                enqueued += stored ? 1 : 0;
+            int stored = 0;
+            for (boolean accepted : inbox.accept(events)) {
+                stored += accepted ? 1 : 0;
             }
+            enqueued += stored;
             Map<String, Object> last = contacts.get(contacts.size() - 1);
             mark = new Watermarks.Watermark(String.valueOf(last.getOrDefault("dateUpdated", mark.dateUpdated())),
                     last.get("searchAfter") == null ? null : json(last.get("searchAfter")));
-            watermarks.save(locationId, mark);
+            watermarks.save(key, mark);
+            onEnqueued.accept(stored);
+            report.accept(new Progress(enqueued, total, false));
             if (contacts.size() < pageLimit) {
-                break;
+                return new Progress(enqueued, total, true);
             }
         }
-        onEnqueued.accept(enqueued);
-        if (enqueued > 0) {
-            LOG.info("Reconciliation of location {}: {} contacts changed since the last run were enqueued", locationId, enqueued);
-        }
-        return enqueued;
+        return new Progress(enqueued, total, false);
     }
 
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> search(String locationId, Watermarks.Watermark mark) {
+    private static List<Map<String, Object>> contacts(Map<?, ?> answer) {
+        return answer.get("contacts") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+    }
+
+    private Map<?, ?> search(String locationId, Watermarks.Watermark mark) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("locationId", locationId);
         body.put("pageLimit", pageLimit);
@@ -91,8 +128,7 @@ public final class Reconciler {
             body.put("searchAfter", read(mark.searchAfter()));
         }
         Object answer = ghl.call(GhlCatalog.get("search-contacts"), locationId, Map.of(), body, Priority.BACKGROUND);
-        Object contacts = answer instanceof Map<?, ?> map ? map.get("contacts") : null;
-        return contacts instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+        return answer instanceof Map<?, ?> map ? map : Map.of();
     }
 
     private InboxEvent event(String locationId, Map<String, Object> contact) {
@@ -102,8 +138,8 @@ public final class Reconciler {
         payload.put("locationId", locationId);
         payload.put("id", id);
         payload.put("dateUpdated", contact.get("dateUpdated"));
-        payload.put("reconciled", true);
-        return new InboxEvent("reconcile:" + id + ":" + contact.get("dateUpdated"), GhlEventReader.SOURCE, "ContactUpdate",
+        payload.put("background", true);
+        return new InboxEvent(kind + ":" + id + ":" + contact.get("dateUpdated"), GhlEventReader.SOURCE, "ContactUpdate",
                 locationId, id, json(payload));
     }
 

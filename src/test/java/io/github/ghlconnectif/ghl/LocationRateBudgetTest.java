@@ -20,17 +20,36 @@ class LocationRateBudgetTest {
         assertEquals(10_000, budget.intervalMs());
         assertEquals(200_000, budget.dailyRemaining());
 
-        budget.update(500, 5_000L, 420, 199_000L);
+        budget.update(500, 5_000L, 420, 199_000L, 250_000L);
 
         assertEquals(500, budget.max());
         assertEquals(5_000, budget.intervalMs());
         assertEquals(199_000, budget.dailyRemaining());
+        assertEquals(250_000, budget.dailyLimit());
+    }
+
+    @Test
+    void backgroundWorkUsesOnlyItsShareOfAWindow() throws Exception {
+        LocationRateBudget budget = new LocationRateBudget(0.5);
+        budget.update(4, 60_000L, null, null, null);
+
+        budget.acquire(Priority.BACKGROUND);
+        budget.acquire(Priority.BACKGROUND);
+        Thread third = new Thread(() -> take(budget, Priority.BACKGROUND, new ArrayList<>(), new CountDownLatch(1)));
+        third.start();
+        awaitWaiting(third);
+        budget.acquire(Priority.LIVE);
+        budget.acquire(Priority.LIVE);
+
+        assertEquals(0, budget.remaining());
+        assertTrue(third.isAlive(), "background work went past its share of the window");
+        third.interrupt();
     }
 
     @Test
     void liveWorkGoesBeforeBackgroundWork() throws Exception {
         LocationRateBudget budget = new LocationRateBudget();
-        budget.update(1, 300L, 0, null);
+        budget.update(1, 300L, 0, null, null);
         budget.acquire(Priority.LIVE);
         List<Priority> order = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(2);
