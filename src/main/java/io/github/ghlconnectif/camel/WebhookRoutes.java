@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -16,6 +18,7 @@ import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.reconcile.JobRuns;
 import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
@@ -51,10 +54,10 @@ public final class WebhookRoutes extends RouteBuilder {
 
         AtomicLong pending = new AtomicLong();
         SecretMasker masker = new SecretMasker(settings);
+        Dispatcher.Options options = dispatcherOptions(settings);
         Dispatcher dispatcher = new Dispatcher(connector.inbox(), camel, connector.mapper(), pending,
                 () -> connector.locations().uninstalled(),
-                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask,
-                dispatcherOptions(settings));
+                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask, options);
         InboxWriter writer = new InboxWriter(connector.inbox(), settings.getInt("intake.batch-size", 500),
                 settings.getInt("intake.queue-capacity", 20_000), accepted -> {
                     pending.addAndGet(accepted);
@@ -102,8 +105,12 @@ public final class WebhookRoutes extends RouteBuilder {
                     dispatcher.wake();
                 }), connector.rateBudgets(), settings.getDouble("sync.daily-reserve", 0.2));
         camel.getRegistry().bind(BACKFILLS, backfills);
+        // the timer fires on every instance; one per scheduled time runs it
+        JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
         from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
                 .routeId("ghl-reconcile-timer")
+                .filter(exchange -> jobRuns.claim("reconcile", exchange.getMessage()
+                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
                 .to("direct:ghl-reconcile");
         from("direct:ghl-reconcile")
                 .routeId("ghl-reconcile")
