@@ -97,7 +97,7 @@ public final class WebhookRoutes extends RouteBuilder {
                 settings.getInt("sync.reconcile.max-pages", 50), enqueued -> {
                     pending.addAndGet(enqueued);
                     dispatcher.wake();
-                });
+                }).pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
         Backfills backfills = new Backfills(new Reconciler("backfill", connector.ghl(), connector.inbox(),
                 new Watermarks(connector.store()), connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
                 Integer.MAX_VALUE, enqueued -> {

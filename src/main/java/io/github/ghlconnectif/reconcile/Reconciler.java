@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.reconcile;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.inbox.InboxEvent;
+import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,11 @@ public final class Reconciler {
     private final int pageLimit;
     private final int maxPages;
     private final IntConsumer onEnqueued;
+    private SyncStateStore taskPolls;
+    private int taskPollLimit;
+
+    /** The synthetic event type of a task poll, routed to the tasks flow. */
+    public static final String TASK_POLL = "TaskPoll";
 
     /**
      * @param kind {@code reconcile} (changes since the last run) or {@code backfill} (every contact, from its own
@@ -60,9 +67,17 @@ public final class Reconciler {
         this.onEnqueued = onEnqueued;
     }
 
+    /** Also polls the tasks of up to {@code limit} contacts with open tasks per run. */
+    public Reconciler pollingOpenTasks(SyncStateStore states, int limit) {
+        this.taskPolls = states;
+        this.taskPollLimit = limit;
+        return this;
+    }
+
     /** One run for a location, at most {@code maxPages} pages; returns the contacts enqueued. */
     public int run(String locationId) {
         int enqueued = run(locationId, () -> false, progress -> { }).enqueued();
+        enqueued += pollOpenTasks(locationId);
         if (enqueued > 0) {
             LOG.info("{} of location {}: {} changed contacts enqueued", kind, locationId, enqueued);
         }
@@ -110,6 +125,32 @@ public final class Reconciler {
             }
         }
         return new Progress(enqueued, total, false);
+    }
+
+    /** Enqueues a task poll for the contacts with open tasks polled longest ago, at most {@code taskPolls} a run. */
+    private int pollOpenTasks(String locationId) {
+        if (taskPolls == null || taskPollLimit <= 0) {
+            return 0;
+        }
+        List<InboxEvent> polls = new ArrayList<>();
+        String slot = Instant.now().toString();
+        for (String contactId : taskPolls.takeContactsWithOpenTasks(locationId, taskPollLimit)) {
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("type", TASK_POLL);
+            payload.put("locationId", locationId);
+            payload.put("contactId", contactId);
+            payload.put("background", true);
+            polls.add(new InboxEvent("taskpoll:" + contactId + ":" + slot, GhlEventReader.SOURCE, TASK_POLL, locationId,
+                    contactId, json(payload)));
+        }
+        int stored = 0;
+        if (!polls.isEmpty()) {
+            for (boolean accepted : inbox.accept(polls)) {
+                stored += accepted ? 1 : 0;
+            }
+            onEnqueued.accept(stored);
+        }
+        return stored;
     }
 
     @SuppressWarnings("unchecked")

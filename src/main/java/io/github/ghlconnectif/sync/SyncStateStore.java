@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,41 @@ public final class SyncStateStore {
         } catch (SQLException e) {
             throw new StoreException("Cannot store the sync state of " + state.contactId(), e);
         }
+    }
+
+    /**
+     * Up to {@code limit} contacts of a location with open tasks, those polled longest ago first, marked as polled now:
+     * reconciliation polls their tasks, since GHL sends no webhook when a task is edited or un-completed.
+     */
+    public List<String> takeContactsWithOpenTasks(String locationId, int limit) {
+        List<String> contacts = new ArrayList<>();
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement select = connection.prepareStatement("SELECT contact_id FROM sync_state WHERE location_id = ?"
+                    + " AND deleted = FALSE AND tasks LIKE '%\"completed\":false%'"
+                    + " ORDER BY tasks_polled_at NULLS FIRST, contact_id FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY");
+                    PreparedStatement mark = connection.prepareStatement(
+                            "UPDATE sync_state SET tasks_polled_at = ? WHERE contact_id = ?")) {
+                select.setString(1, locationId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        contacts.add(rows.getString(1));
+                    }
+                }
+                for (String contact : contacts) {
+                    mark.setObject(1, Instant.now().atOffset(ZoneOffset.UTC));
+                    mark.setString(2, contact);
+                    mark.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list contacts with open tasks", e);
+        }
+        return contacts;
     }
 
     /**

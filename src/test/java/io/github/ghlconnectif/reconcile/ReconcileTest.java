@@ -65,6 +65,33 @@ class ReconcileTest extends ConnectorTestSupport {
         }
     }
 
+    @Test
+    void tasksEditedWithoutAWebhookAreFoundByPollingContactsWithOpenTasks() throws Exception {
+        start(Map.of());
+        connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+        ghl.stubFor(get("/contacts/r1").willReturn(okJson("{\"contact\":{\"id\":\"r1\",\"locationId\":\"" + LOCATION
+                + "\",\"email\":\"r1@example.org\",\"dateUpdated\":\"2026-11-29T05:00:00.000Z\",\"tags\":[]}}")));
+        ghl.stubFor(get("/contacts/r1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\","
+                + "\"completed\":false}]}")));
+        ghl.stubFor(post("/contacts/search").atPriority(10).willReturn(okJson("{\"contacts\":["
+                + contact("r1", "2026-11-29T05:00:00.000Z", 1) + "],\"total\":1}")));
+        ghl.stubFor(post("/contacts/search").withRequestBody(matchingJsonPath("$.searchAfter[1]", equalTo("r1")))
+                .willReturn(okJson("{\"contacts\":[],\"total\":1}")));
+        reconcile();
+        ghl.stubFor(get("/contacts/r1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call back\","
+                + "\"completed\":false}]}")));
+
+        reconcile();
+
+        connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-updated?createContact=false"))
+                .withRequestBody(matchingJsonPath("$.title", equalTo("Call back"))));
+    }
+
+    private void reconcile() {
+        connector.camel().createProducerTemplate().sendBody("direct:ghl-reconcile", null);
+        connector.awaitIdle(Duration.ofSeconds(15));
+    }
+
     private static String contact(String id, String dateUpdated, int n) {
         return "{\"id\":\"" + id + "\",\"locationId\":\"" + LOCATION + "\",\"dateUpdated\":\"" + dateUpdated
                 + "\",\"searchAfter\":[" + (1700000000000L + n) + ",\"" + id + "\"]}";
