@@ -20,8 +20,6 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /webhooks/ghl}: answers 2xx only once the event is durably stored, and 429 whenever it cannot be, since
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GhlWebhookIntake extends AsyncProcessorSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GhlWebhookIntake.class);
     private static final Pattern PLAIN_TYPE = Pattern.compile("[A-Za-z]{1,40}");
     private static final Pattern JSON_TYPE = Pattern.compile("\\s*application/([a-z0-9.+-]+\\+)?json\\s*(;|$)",
             Pattern.CASE_INSENSITIVE);
@@ -39,7 +36,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     private final ObjectMapper mapper;
     private final InboxWriter writer;
     private final AtomicLong pending;
-    private final IntakeCounters counters;
+    private final WebhookAnswer answer;
     private final int maxBodyBytes;
     private final long maxPending;
     private final Duration writeTimeout;
@@ -54,7 +51,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
         this.pending = pending;
-        this.counters = counters;
+        this.answer = new WebhookAnswer("GHL", mapper, counters);
         this.maxBodyBytes = maxBodyBytes;
         this.maxPending = maxPending;
         this.writeTimeout = writeTimeout;
@@ -133,24 +130,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     }
 
     private void respond(Exchange exchange, int status, String outcome, String reason, String type) {
-        counters.count(outcome, type);
-        if (status >= 400 && status != 429) {
-            LOG.warn("GHL webhook rejected with {}: {}", status, reason);
-        }
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(reason == null ? "{\"status\":\"" + outcome + "\"}"
-                : "{\"status\":\"" + outcome + "\",\"reason\":" + quote(reason) + "}");
-    }
-
-    private String quote(String text) {
-        try {
-            return mapper.writeValueAsString(text);
-        } catch (JacksonException e) {
-            return "\"\"";
-        }
+        answer.respond(exchange, status, outcome, reason, type);
     }
 
     private static String utf8(byte[] body) throws CharacterCodingException {

@@ -17,12 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.inbox.InboxEvent;
 import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.webhook.IntakeCounters;
+import io.github.ghlconnectif.webhook.WebhookAnswer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /webhooks/connectif}: a write action from a Connectif workflow. Checks {@code X-Connectif-Token}
@@ -34,13 +33,12 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     public static final String SOURCE = "connectif";
     public static final String TOKEN_HEADER = "X-Connectif-Token";
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConnectifWebhookIntake.class);
 
     private final String token;
     private final String defaultLocationId;
     private final ObjectMapper mapper;
     private final InboxWriter writer;
-    private final IntakeCounters counters;
+    private final WebhookAnswer answer;
     private final int maxBodyBytes;
     private final Duration writeTimeout;
 
@@ -50,7 +48,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         this.defaultLocationId = defaultLocationId;
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
-        this.counters = counters;
+        this.answer = new WebhookAnswer("Connectif", mapper, counters);
         this.maxBodyBytes = maxBodyBytes;
         this.writeTimeout = writeTimeout;
     }
@@ -146,20 +144,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     }
 
     private void respond(Exchange exchange, int status, String outcome, String reason) {
-        counters.count("connectif-" + outcome, null);
-        if (status >= 400 && status != 429) {
-            LOG.warn("Connectif webhook rejected with {}: {}", status, reason);
-        }
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        try {
-            message.setBody(reason == null ? "{\"status\":\"" + outcome + "\"}"
-                    : "{\"status\":\"" + outcome + "\",\"reason\":" + mapper.writeValueAsString(reason) + "}");
-        } catch (JacksonException e) {
-            message.setBody("{\"status\":\"" + outcome + "\"}");
-        }
+        answer.respond(exchange, status, outcome, reason, null);
     }
 
     private static String text(JsonNode node, String field) {
