@@ -9,11 +9,13 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 import io.github.ghlconnectif.config.ConfigurationException;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Checks GHL's webhook signatures over the raw body bytes: {@code X-GHL-Signature} (Ed25519) first, and only when
- * that header is absent the legacy {@code x-wh-signature} (RSA with SHA-256). A header value {@code N/A} counts as
- * absent. Keys are PEM or the base64 of their DER encoding.
+ * Checks GHL's webhook signatures over the raw body bytes: {@code X-GHL-Signature} (Ed25519, checked with Bouncy
+ * Castle's RFC 8032 code against a precomputed key point: the JDK's takes about 1 ms of CPU a webhook) first, and only
+ * when that header is absent the legacy {@code x-wh-signature} (RSA with SHA-256). A header value {@code N/A} counts
+ * as absent. Keys are PEM or the base64 of their DER encoding.
  */
 public final class SignatureVerifier {
 
@@ -24,17 +26,30 @@ public final class SignatureVerifier {
     public record Verdict(boolean valid, String reason) {
     }
 
-    private final PublicKey ed25519;
+    private static final int RAW_KEY = 32;
+
+    private final Ed25519.PublicPoint ed25519;
     private final PublicKey rsa;
 
     public SignatureVerifier(String ed25519Key, String rsaKey) {
-        this.ed25519 = parse(ed25519Key, "Ed25519", "ghl.webhook.public-key");
+        byte[] encoded = parse(ed25519Key, "Ed25519", "ghl.webhook.public-key").getEncoded();
+        this.ed25519 = Ed25519.validatePublicKeyFullExport(encoded, encoded.length - RAW_KEY);
+        if (ed25519 == null) {
+            throw new ConfigurationException("ghl.webhook.public-key is not a valid Ed25519 public key");
+        }
         this.rsa = rsaKey == null || rsaKey.isBlank() ? null : parse(rsaKey, "RSA", "ghl.webhook.rsa-public-key");
     }
 
     public Verdict verify(byte[] body, String ed25519Signature, String rsaSignature) {
         if (present(ed25519Signature)) {
-            return check("Ed25519", ed25519, body, ed25519Signature);
+            try {
+                byte[] signature = Base64.getDecoder().decode(ed25519Signature.trim());
+                return signature.length == Ed25519.SIGNATURE_SIZE
+                        && Ed25519.verify(signature, 0, ed25519, body, 0, body.length)
+                        ? new Verdict(true, null) : new Verdict(false, "invalid signature");
+            } catch (IllegalArgumentException e) {
+                return new Verdict(false, "invalid signature");
+            }
         }
         if (present(rsaSignature)) {
             return rsa == null ? new Verdict(false, "legacy x-wh-signature received but ghl.webhook.rsa-public-key is not set")
