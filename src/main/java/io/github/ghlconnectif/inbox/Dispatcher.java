@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,6 +69,8 @@ public final class Dispatcher extends ServiceSupport {
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Rows whose flow succeeded, removed from the inbox in one transaction by the loop (one commit per run was the cost). */
+    private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     private volatile boolean running;
@@ -150,6 +154,12 @@ public final class Dispatcher extends ServiceSupport {
                 workers.shutdownNow();
             }
         }
+        try {
+            removeFinished();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the last processed events from the inbox; they run again at the next start: {}",
+                    e.getMessage());
+        }
         if (producer != null) {
             producer.close();
         }
@@ -160,6 +170,7 @@ public final class Dispatcher extends ServiceSupport {
         long nextRefresh = 0;
         while (running) {
             try {
+                removeFinished();
                 long now = System.nanoTime();
                 if (now >= nextRefresh) {
                     pending.set(inbox.depth());
@@ -271,8 +282,24 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     private void finish(DispatchUnit unit) {
-        inbox.complete(unit.ids());
+        finished.addAll(unit.ids());
         pending.addAndGet(-unit.rows().size());
+    }
+
+    /** A run that succeeded but whose rows are not removed yet runs again after a crash: the flows are idempotent. */
+    private void removeFinished() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id = finished.poll(); id != null; id = finished.poll()) {
+            ids.add(id);
+        }
+        if (!ids.isEmpty()) {
+            try {
+                inbox.complete(ids);
+            } catch (RuntimeException e) {
+                finished.addAll(ids);
+                throw e;
+            }
+        }
     }
 
     private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt) {
