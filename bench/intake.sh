@@ -21,13 +21,14 @@
 #   CONNECTOR_CP_PREFIX classes or jars put before the connector's jar (experiments: patched classes; see README)
 #   EXPERIMENT=NAME    compile bench/experiments/NAME/*.java (patched connector classes) against the connector and
 #                      Bouncy Castle $BC_JAR (fetched with mvn dependency:get when missing) and put them first on
-#                      the connector's classpath: EXPERIMENT=bc-verifier measures an Ed25519 check by Bouncy Castle
+#                      the connector's classpath (to measure a change before making it)
 #   STOP_SIGNAL=KILL   stop the connector with SIGKILL right after the load instead of SIGTERM (crash test of the
 #                      "stored durably before 200" promise: the store check then shows what a crash loses)
 #   JFR=1              record the connector with Java Flight Recorder and print its hot methods
 #   BUILD=copy         build a private copy of the checkout (pom.xml, src, routes, ...) in the work directory and
 #                      measure that, instead of target/ (use it while someone else edits and builds the checkout:
 #                      then target/ may be older than routes/)
+#   SOURCE_DIR=DIR     measure the checkout in DIR (its target/, routes/, application.properties) instead of this one
 #   KEEP=1             keep the work directory (logs, H2 store, keys, recording)
 #
 # Starts, on free loopback ports: a bare Vert.x endpoint (reads the body, answers 200) and the connector with a
@@ -83,19 +84,19 @@ trap cleanup EXIT
 
 # The connector runs from a copy (jar, lib/, routes/, application.properties, mapping.yaml) in $WORK/app, so that
 # edits or a rebuild in the checkout during the run cannot change what is measured.
-SOURCE=$ROOT
+SOURCE=${SOURCE_DIR:-$ROOT}
 if [[ "$BUILD" == copy ]]; then
     # a private build of the checkout as it is now, for when someone else edits and builds in it at the same time
     echo "== building a copy of the checkout in $WORK/build"
     mkdir -p "$WORK/build"
     for f in pom.xml src routes application.properties mapping.yaml; do
-        [[ -e "$f" ]] && cp -r "$f" "$WORK/build/"
+        [[ -e "$SOURCE/$f" ]] && cp -r "$SOURCE/$f" "$WORK/build/"
     done
     (cd "$WORK/build" && mvn -B -q -o package -DskipTests 2>&1 | tail -20 || mvn -B -q package -DskipTests)
     SOURCE=$WORK/build
-elif [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
-    echo "== building target/ghl-connectif-sync.jar"
-    mvn -B -q package -DskipTests
+elif [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
+    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
+    (cd "$SOURCE" && mvn -B -q package -DskipTests)
 fi
 APP="$WORK/app"
 mkdir -p "$APP"

@@ -106,14 +106,22 @@ public final class WebhookLoad {
     private static void bare(int port, int maxSeconds) throws Exception {
         Vertx vertx = Vertx.vertx();
         Buffer answer = Buffer.buffer("{\"status\":\"accepted\"}");
+        AtomicLong received = new AtomicLong();
+        AtomicLong answered = new AtomicLong();
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
-                .requestHandler(request -> request.body().onComplete(body -> {
-                    if (body.failed()) {
-                        request.response().setStatusCode(400).end();
-                    } else {
-                        request.response().putHeader("Content-Type", "application/json").end(answer);
-                    }
-                }));
+                .requestHandler(request -> {
+                    received.incrementAndGet();
+                    request.body().onComplete(body -> {
+                        answered.incrementAndGet();
+                        if (body.failed()) {
+                            request.response().setStatusCode(400).end();
+                        } else {
+                            request.response().putHeader("Content-Type", "application/json").end(answer);
+                        }
+                    });
+                });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("bare endpoint: " + received.get()
+                + " requests received, " + answered.get() + " answered")));
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("bare Vert.x endpoint listening on 127.0.0.1:" + server.actualPort() + " with "
                 + VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE + " event loops");
@@ -140,6 +148,7 @@ public final class WebhookLoad {
         final AtomicInteger done = new AtomicInteger();
         volatile String firstError;
         final AtomicLong timeouts = new AtomicLong();
+        final AtomicLong lastAnswerNanos = new AtomicLong();
         long startNanos;
         long endNanos;
         long[] cpuStart;
@@ -201,6 +210,7 @@ public final class WebhookLoad {
                 long[] otherPids = pids.entrySet().stream().filter(e -> !e.getKey().equals(target.getKey()))
                         .mapToLong(e -> Long.parseLong(e.getValue())).toArray();
                 Phase warm = run(vertx, client, uri, webhooks, 0, warmup, c, maxSeconds, pid, otherPids);
+                Thread.sleep(500); // let the last answers of the warm-up settle
                 Phase measured = run(vertx, client, uri, webhooks, warmup, n, c, maxSeconds, pid, otherPids);
                 results.put(target.getKey(), new Phase[] {warm, measured});
                 client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -297,7 +307,10 @@ public final class WebhookLoad {
         phase.cpuStart = Cpu.sample(serverPid, otherPids);
         phase.startNanos = System.nanoTime();
         for (int lane = 0; lane < lanes; lane++) {
-            next(vertx, client, uri.getRawPath(), webhooks, from, count, phase, deadline, finished);
+            // each lane starts on an event loop, as every later request does: requests made from the main thread
+            // while connections were still being handed back after the previous phase sometimes got no answer
+            vertx.getOrCreateContext().runOnContext(v ->
+                    next(vertx, client, uri.getRawPath(), webhooks, from, count, phase, deadline, finished));
         }
         if (!finished.await(maxSeconds + 35L, TimeUnit.SECONDS)) {
             System.out.println("WARNING: lanes still busy after " + (maxSeconds + 35) + " s; reporting what completed");
@@ -318,7 +331,8 @@ public final class WebhookLoad {
         Promise<Integer> answer = Promise.promise();
         // a watchdog besides Vert.x's own request timeout, so that no lane can hang
         long watchdog = vertx.setTimer(REQUEST_TIMEOUT_MS + 5_000, id -> {
-            if (answer.tryFail(new TimeoutException("no answer within " + (REQUEST_TIMEOUT_MS + 5_000) + " ms"))) {
+            if (answer.tryFail(new TimeoutException("no answer within " + (REQUEST_TIMEOUT_MS + 5_000) + " ms to request "
+                    + i + " of the phase"))) {
                 phase.timeouts.incrementAndGet();
             }
         });
@@ -351,6 +365,7 @@ public final class WebhookLoad {
             if (result.succeeded()) {
                 int status = result.result();
                 phase.statuses.incrementAndGet(status >= 0 && status < 600 ? status : 0);
+                phase.lastAnswerNanos.accumulateAndGet(System.nanoTime(), Math::max);
             } else {
                 phase.errors.incrementAndGet();
                 if (phase.firstError == null) {
@@ -391,7 +406,7 @@ public final class WebhookLoad {
                 }
             }
             long bad = non2xx.values().stream().mapToLong(Long::longValue).sum() + p.errors.get();
-            double seconds = (p.endNanos - p.startNanos) / 1e9;
+            double seconds = answeringSeconds(p);
             double reqRate = answered / seconds;
             double acceptRate = p.accepted.get() / seconds;
             rates.put(entry.getKey(), new double[] {reqRate, acceptRate, ms(percentile(sorted, 0.99))});
@@ -402,6 +417,10 @@ public final class WebhookLoad {
             if (bad > 0) {
                 out.printf("  %s non-2xx: %s%s%n", entry.getKey(), non2xx,
                         p.errors.get() > 0 ? " + " + p.errors.get() + " I/O errors or timeouts (first: " + p.firstError + ")" : "");
+            }
+            if (p.timeouts.get() > 0) {
+                out.printf("  %s: %d requests got no answer within %d ms (counted in non2xx; the rates use the time of"
+                        + " the last answer)%n", entry.getKey(), p.timeouts.get(), REQUEST_TIMEOUT_MS + 5_000);
             }
             if (answered < n) {
                 out.printf("  %s: only %d of %d measured requests answered within --max-seconds%n", entry.getKey(), answered, n);
@@ -459,6 +478,12 @@ public final class WebhookLoad {
             summary.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(Path.of(summaryFile), text);
         }
+    }
+
+    /** From the first request to the last answer: a request that never got one does not stretch the time. */
+    private static double answeringSeconds(Phase p) {
+        long end = p.lastAnswerNanos.get() > 0 ? p.lastAnswerNanos.get() : p.endNanos;
+        return (end - p.startNanos) / 1e9;
     }
 
     private static long percentile(long[] sorted, double q) {
