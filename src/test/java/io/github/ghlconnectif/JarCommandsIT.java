@@ -73,6 +73,9 @@ class JarCommandsIT {
         env.put("STORE_URL", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath());
         env.put("STORE_SECRET_KEY", STORE_KEY);
         env.put("CONNECTIF_API_KEY", CONNECTIF_KEY);
+        // loopback only: Connectif is the WireMock stand-in, and no setup call goes out at start-up
+        env.put("CONNECTIF_BASE_URL", ghl.baseUrl());
+        env.put("CONNECTIF_SETUP_ON_START", "false");
         Process process = start(env);
         try {
             HttpResponse<String> response = awaitHttp("http://127.0.0.1:" + port + "/oauth/install");
