@@ -39,6 +39,7 @@ public final class RunningConnector implements AutoCloseable {
         all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
         all.put("connectif.api-key", "test-key-id:test-key-secret");
         all.put("connectif.base-url", "http://127.0.0.1:9");
+        all.put("ghl.base-url", "http://127.0.0.1:9");
         all.put("connectif.setup-on-start", "false");
         all.put("sync.reconcile.cron", "0 0 0 1 1 ? 2099");
         all.putAll(properties);
