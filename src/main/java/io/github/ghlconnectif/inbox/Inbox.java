@@ -82,8 +82,9 @@ public final class Inbox {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
-                try (Statement lock = connection.createStatement()) {
-                    lock.executeQuery("SELECT id FROM dispatch_lock WHERE id = 1 FOR UPDATE").close();
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT id FROM dispatch_lock WHERE id = 1 FOR UPDATE")) {
+                    lock.executeQuery().close();
                 }
                 List<InboxRow> rows = claimable(connection, max, now);
                 if (!rows.isEmpty()) {
@@ -225,7 +226,7 @@ public final class Inbox {
                 + " WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'claimed' AND lease_until < ?))"
                 + " AND contact_key NOT IN (SELECT contact_key FROM inbox"
                 + "   WHERE (status = 'claimed' AND lease_until >= ?) OR (status = 'pending' AND next_attempt_at > ?))"
-                + " ORDER BY id FETCH FIRST " + max + " ROWS ONLY"
+                + " ORDER BY id FETCH FIRST ? ROWS ONLY"
                 + (store.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "");
         List<InboxRow> rows = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -234,6 +235,7 @@ public final class Inbox {
             statement.setObject(2, at);
             statement.setObject(3, at);
             statement.setObject(4, at);
+            statement.setInt(5, max);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
