@@ -45,14 +45,35 @@ public final class NoteSync {
         fields.put("body", truncate(text(note, "body")));
         fields.put("action", "NoteDelete".equals(type) ? "deleted" : "NoteUpdate".equals(type) ? "updated" : "created");
         Optional.ofNullable(text(note, "dateAdded")).ifPresent(date -> fields.put("date", date));
+        SyncVariables.target(exchange, state);
+        SyncVariables.events(exchange, state.email() == null ? List.of()
+                : List.of(new ConnectifEvent(ConnectifModel.NOTE, fields)));
+        exchange.getMessage().setBody(lastNote(notes));
+    }
+
+    /**
+     * A contact's first sync: {@code ghl-last-note} from the notes it already has, without a {@code ghl-note} event
+     * per old note (those would start Connectif workflows for notes written long ago). Nothing to send without notes.
+     */
+    public void latest(Exchange exchange) {
+        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        List<Map<String, Object>> notes = notes(exchange.getMessage().getBody());
+        if (notes.isEmpty()) {
+            SyncVariables.skip(exchange, "the contact has no notes");
+            return;
+        }
+        ContactState state = states.find(contactId).orElseThrow(() -> new IllegalStateException(
+                "contact " + contactId + " has not been synced"));
+        SyncVariables.target(exchange, state);
+        exchange.getMessage().setBody(lastNote(notes));
+    }
+
+    private static Map<String, Object> lastNote(List<Map<String, Object>> notes) {
         Map<String, Object> contactFields = new LinkedHashMap<>();
         contactFields.put(ConnectifModel.LAST_NOTE, notes.stream()
                 .max(Comparator.comparing(n -> String.valueOf(n.getOrDefault("dateAdded", ""))))
                 .map(n -> truncate(text(n, "body"))).orElse(""));
-        SyncVariables.target(exchange, state);
-        SyncVariables.events(exchange, state.email() == null ? List.of()
-                : List.of(new ConnectifEvent(ConnectifModel.NOTE, fields)));
-        exchange.getMessage().setBody(contactFields);
+        return contactFields;
     }
 
     static Map<String, Object> leadEvent(Exchange exchange) {

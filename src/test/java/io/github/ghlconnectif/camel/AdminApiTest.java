@@ -125,6 +125,7 @@ class AdminApiTest extends ConnectorTestSupport {
     protected void start(Map<String, String> extra) throws Exception {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(get("/contacts/c1/notes").willReturn(okJson("{\"notes\":[]}")));
         Map<String, String> properties = new HashMap<>(Map.of("ghl.private-token", TOKEN));
         properties.putAll(extra);
         super.start(properties);

@@ -359,6 +359,7 @@ class CrashRecoveryIT {
                 + "\",\"locationId\":\"" + LOCATION + "\",\"firstName\":\"First " + id + "\",\"lastName\":\"Crash\","
                 + "\"email\":\"" + id + "@example.org\",\"tags\":[],\"dateUpdated\":\"2026-11-29T06:00:00.000Z\"}}")));
         ghl.stubFor(get(urlEqualTo("/contacts/" + id + "/tasks")).willReturn(ghlAnswer("{\"tasks\":" + tasks + "}")));
+        ghl.stubFor(get(urlEqualTo("/contacts/" + id + "/notes")).willReturn(ghlAnswer("{\"notes\":[]}")));
     }
 
     private static ResponseDefinitionBuilder ghlAnswer(String json) {

@@ -245,6 +245,7 @@ class HostileWebhooksTest {
                 + "{{request.pathSegments.[1]}}\",\"locationId\":\"" + LOCATION + "\",\"email\":\"long.id@example.org\","
                 + "\"dateUpdated\":\"2026-11-29T06:00:00.000Z\"}}").withTransformers("response-template")));
         ghl.stubFor(get(urlPathMatching("/contacts/[A-Za-z]+/tasks")).willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(get(urlPathMatching("/contacts/[A-Za-z]+/notes")).willReturn(okJson("{\"notes\":[]}")));
         List<String> answers = new ArrayList<>();
         boolean accepted = false;
         for (int length : new int[] {100, 300}) {
@@ -682,6 +683,7 @@ class HostileWebhooksTest {
                 + "\",\"locationId\":\"" + LOCATION + "\",\"firstName\":\"Valid " + n + "\",\"email\":\"" + contact
                 + "@example.org\",\"tags\":[],\"dateUpdated\":\"2026-11-29T06:00:00.000Z\"}}")));
         ghl.stubFor(get(urlEqualTo("/contacts/" + contact + "/tasks")).willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(get(urlEqualTo("/contacts/" + contact + "/notes")).willReturn(okJson("{\"notes\":[]}")));
         byte[] body = bytes(event("\"ContactUpdate\"", str(LOCATION), str(contact), ",\"firstName\":\"Valid " + n + "\""));
         Answer answer = post(body, signedJson(body));
         assertEquals(200, answer.status(), "valid event " + n + ": " + answer.body());

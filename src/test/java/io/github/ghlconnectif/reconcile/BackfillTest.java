@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -46,12 +47,15 @@ class BackfillTest extends ConnectorTestSupport {
         for (String id : List.of("b1", "b2", "b3", "b4", "b5")) {
             connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/" + id + "%40example.org"))
                     .withRequestBody(matchingJsonPath("$._name", equalTo("Bo"))));
+            connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/" + id + "%40example.org"))
+                    .withRequestBody(equalToJson("{\"ghl-last-note\":\"Met at the fair\"}")));
         }
         assertEquals(5, backfill().path("enqueued").asInt());
         assertEquals(5, backfill().path("total").asInt());
         List<Long> sent = ghl.findAll(anyRequestedFor(anyUrl())).stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
-        // 3 searches and 10 fetches at half of 10 requests per second need at least two windows more than one would
-        assertEquals(13, sent.size());
+        // 3 searches and 15 fetches (contact, tasks, notes) at half of 10 requests per second need at least two
+        // windows more than one would
+        assertEquals(18, sent.size());
         assertTrue(sent.get(sent.size() - 1) - sent.get(0) >= 1800, "not paced to half the budget: " + sent);
     }
 
@@ -75,6 +79,8 @@ class BackfillTest extends ConnectorTestSupport {
                 + "\"dateUpdated\":\"2026-11-01T00:00:00.000Z\",\"tags\":[]}}", dailyRemaining, dailyLimit)
                 .withTransformers("response-template")));
         ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/tasks")).willReturn(limited("{\"tasks\":[]}", dailyRemaining, dailyLimit)));
+        ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/notes")).willReturn(limited("{\"notes\":[{\"id\":\"n1\","
+                + "\"body\":\"Met at the fair\",\"dateAdded\":\"2026-10-01T09:00:00.000Z\"}]}", dailyRemaining, dailyLimit)));
         ghl.stubFor(post("/contacts/search").atPriority(10).willReturn(limited(page("b1", 1, "b2", 2), dailyRemaining, dailyLimit)));
         ghl.stubFor(post("/contacts/search").withRequestBody(matchingJsonPath("$.searchAfter[1]", equalTo("b2")))
                 .willReturn(limited(page("b3", 3, "b4", 4), dailyRemaining, dailyLimit)));

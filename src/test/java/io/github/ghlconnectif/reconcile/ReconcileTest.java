@@ -34,6 +34,7 @@ class ReconcileTest extends ConnectorTestSupport {
                 + "\"locationId\":\"" + LOCATION + "\",\"email\":\"{{request.path.[1]}}@example.org\",\"firstName\":\"Ana\","
                 + "\"dateUpdated\":\"2026-11-29T05:00:00.000Z\",\"tags\":[]}}").withTransformers("response-template")));
         ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/tasks")).willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/notes")).willReturn(okJson("{\"notes\":[]}")));
         // the first page, for a search without a cursor; the pages after it match on their cursor first
         ghl.stubFor(post("/contacts/search").atPriority(10).willReturn(okJson("{\"contacts\":["
                 + contact("r1", "2026-11-29T05:00:00.000Z", 1) + "," + contact("r2", "2026-11-29T05:01:00.000Z", 2) + "],\"total\":3}")));
@@ -73,6 +74,7 @@ class ReconcileTest extends ConnectorTestSupport {
                 + "\",\"email\":\"r1@example.org\",\"dateUpdated\":\"2026-11-29T05:00:00.000Z\",\"tags\":[]}}")));
         ghl.stubFor(get("/contacts/r1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\","
                 + "\"completed\":false}]}")));
+        ghl.stubFor(get("/contacts/r1/notes").willReturn(okJson("{\"notes\":[]}")));
         ghl.stubFor(post("/contacts/search").atPriority(10).willReturn(okJson("{\"contacts\":["
                 + contact("r1", "2026-11-29T05:00:00.000Z", 1) + "],\"total\":1}")));
         ghl.stubFor(post("/contacts/search").withRequestBody(matchingJsonPath("$.searchAfter[1]", equalTo("r1")))

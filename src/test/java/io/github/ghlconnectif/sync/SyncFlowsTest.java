@@ -39,6 +39,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
     void stubConnectif() {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get("/contacts/" + CONTACT + "/tasks").willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(get("/contacts/" + CONTACT + "/notes").atPriority(10).willReturn(okJson("{\"notes\":[]}")));
     }
 
     @Test
@@ -68,6 +69,23 @@ class SyncFlowsTest extends ConnectorTestSupport {
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"taskId\":\"t1\",\"title\":\"Call back\",\"body\":\"About the offer\","
                         + "\"dueDate\":\"2026-12-01T10:00:00Z\"}")));
+    }
+
+    @Test
+    void aNewContactBringsItsLastNoteWithoutAnEventPerOldNote() throws Exception {
+        start(Map.of());
+        stubContact("Ana", "Ruiz", "jose.nunez@example.org", null, "inactive", "2026-11-29T06:00:00.000Z", "[]");
+        ghl.stubFor(get("/contacts/" + CONTACT + "/notes").willReturn(okJson("{\"notes\":["
+                + "{\"id\":\"n0\",\"body\":\"First call\",\"dateAdded\":\"2026-11-20T06:10:00.000Z\",\"contactId\":\"" + CONTACT + "\"},"
+                + "{\"id\":\"n1\",\"body\":\"Wants a demo\",\"dateAdded\":\"2026-11-28T06:10:00.000Z\",\"contactId\":\"" + CONTACT + "\"}]}")));
+
+        send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
+        send("ContactUpdate", "\"id\":\"" + CONTACT + "\",\"firstName\":\"Ana\"");
+
+        connectif.verify(1, patchRequestedFor(urlEqualTo(EMAIL_PATH))
+                .withRequestBody(equalToJson("{\"ghl-last-note\":\"Wants a demo\"}")));
+        connectif.verify(0, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-note")));
+        ghl.verify(1, getRequestedFor(urlEqualTo("/contacts/" + CONTACT + "/notes")));
     }
 
     @Test

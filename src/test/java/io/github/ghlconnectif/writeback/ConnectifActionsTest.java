@@ -164,6 +164,7 @@ class ConnectifActionsTest extends ConnectorTestSupport {
         ghl.stubFor(get("/contacts/" + CONTACT).willReturn(okJson("{\"contact\":{\"id\":\"" + CONTACT + "\",\"locationId\":\""
                 + LOCATION + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\","
                 + "\"tags\":[]}}")));
+        ghl.stubFor(get("/contacts/" + CONTACT + "/notes").willReturn(okJson("{\"notes\":[]}")));
     }
 
     private HttpResponse<String> action(String json, String token) throws Exception {
