@@ -23,6 +23,7 @@ import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
+import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
@@ -46,6 +47,7 @@ public final class Connector implements Service {
     private final String authMode;
     private final CircuitBreaker ghlBreaker;
     private final CircuitBreaker connectifBreaker;
+    private final ApiCalls apiCalls = new ApiCalls();
     private HttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
@@ -123,6 +125,11 @@ public final class Connector implements Service {
         return List.of(ghlBreaker, connectifBreaker);
     }
 
+    /** Calls made to GHL and Connectif, for the metrics and the dispatcher's log line. */
+    public ApiCalls apiCalls() {
+        return apiCalls;
+    }
+
     public RateBudgets rateBudgets() {
         return rateBudgets;
     }
@@ -170,7 +177,8 @@ public final class Connector implements Service {
                     settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
                     http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
                     settings.getInt("connectif.retry.rate-limited-attempts", 5),
-                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper, connectifBreaker);
+                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper, connectifBreaker,
+                    apiCalls);
         }
         return connectif;
     }
@@ -226,7 +234,7 @@ public final class Connector implements Service {
     public synchronized GhlClient ghl() {
         if (ghl == null) {
             ghl = new GhlClient(baseUrl(), apiVersion(), tokenProvider(), rateBudgets, http(), timeout(),
-                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker);
+                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker, apiCalls);
         }
         return ghl;
     }

@@ -71,6 +71,11 @@ public final class OAuthTokenProvider implements TokenProvider {
         return tokens.ownersWithStatus(status);
     }
 
+    /** When each active access token expires, by owner. */
+    public Map<String, Instant> expiries() {
+        return tokens.expiries();
+    }
+
     /** Forgets a location's token (on uninstall). */
     public void forget(String locationId) {
         tokens.delete(locationId);

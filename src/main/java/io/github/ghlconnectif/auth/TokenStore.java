@@ -9,6 +9,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import io.github.ghlconnectif.store.Store;
@@ -115,6 +117,24 @@ public final class TokenStore {
             throw new StoreException("Cannot list tokens", e);
         }
         return owners;
+    }
+
+    /** When each active access token expires, by owner, for the metrics. */
+    public Map<String, Instant> expiries() {
+        Map<String, Instant> expiries = new TreeMap<>();
+        try (Connection connection = store.connection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT owner_id, expires_at FROM oauth_token WHERE status = ?")) {
+            statement.setString(1, StoredToken.ACTIVE);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    expiries.put(rows.getString(1), rows.getObject(2, OffsetDateTime.class).toInstant());
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot list tokens", e);
+        }
+        return expiries;
     }
 
     /** Owners whose access token expires before {@code before}, for the refresh timer. */

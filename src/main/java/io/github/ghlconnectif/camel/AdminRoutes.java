@@ -2,17 +2,16 @@ package io.github.ghlconnectif.camel;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.reconcile.Backfills;
-import io.github.ghlconnectif.webhook.IntakeCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
@@ -70,32 +69,25 @@ public final class AdminRoutes extends RouteBuilder {
                     .start(location);
             json(exchange, started ? 202 : 409, Map.of("locationId", location, "status", started ? "started" : "running"));
         });
-        admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status(connector, deadLetters)));
-    }
-
-    private Map<String, Object> status(Connector connector, DeadLetters deadLetters) {
-        Dispatcher dispatcher = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class);
-        IntakeCounters counters = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS,
-                IntakeCounters.class);
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("inboxDepth", connector.inbox().depth());
-        status.put("inFlight", dispatcher.inFlight());
-        status.put("retries", dispatcher.retries());
-        status.put("deadLetters", deadLetters.count(new DeadLetters.Filter(null, null, null)));
-        status.put("deadLettersByRoute", dispatcher.deadLettersByRoute());
-        Map<String, Object> circuits = new LinkedHashMap<>();
-        for (CircuitBreaker breaker : connector.breakers()) {
-            circuits.put(breaker.target(), breaker.state().name());
-        }
-        status.put("circuits", circuits);
-        Map<String, Object> budgets = new LinkedHashMap<>();
-        connector.rateBudgets().all().forEach((location, budget) -> budgets.put(location,
-                Map.of("remaining", budget.remaining(), "max", budget.max(), "dailyRemaining", budget.dailyRemaining())));
-        status.put("ghlRateBudgets", budgets);
-        status.put("intake", counters.snapshot());
-        status.put("backfills", getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
-                .status());
-        return status;
+        ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters);
+        admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status.snapshot()));
+        from("platform-http:/status?httpMethodRestrict=GET").routeId("status-page").process(exchange -> {
+            String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+            exchange.getMessage().removeHeaders("*");
+            if (token.isEmpty()) {
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+                exchange.getMessage().setBody("The status page is off: set admin.token");
+            } else if (!authorized(authorization, token.get())) {
+                // a browser asks for the admin token as the password of its login prompt
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+                exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"ghl-connectif-sync\", charset=\"UTF-8\"");
+                exchange.getMessage().setBody("The admin token is required (as the password, any user name)");
+            } else {
+                exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
+                exchange.getMessage().setHeader("Cache-Control", "no-store");
+                exchange.getMessage().setBody(StatusPage.render(status.snapshot()));
+            }
+        });
     }
 
     private void admin(String method, String path, String routeId, Optional<String> token, Processor processor) {
@@ -112,8 +104,19 @@ public final class AdminRoutes extends RouteBuilder {
         });
     }
 
+    /** A bearer token, or the password of HTTP Basic (any user name), equal to the admin token. */
     static boolean authorized(String header, String token) {
-        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        String given = "";
+        if (header != null && header.startsWith("Bearer ")) {
+            given = header.substring(7).trim();
+        } else if (header != null && header.startsWith("Basic ")) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                given = pair.substring(pair.indexOf(':') + 1);
+            } catch (IllegalArgumentException e) {
+                given = "";
+            }
+        }
         return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 

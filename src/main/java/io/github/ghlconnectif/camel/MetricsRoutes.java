@@ -1,5 +1,7 @@
 package io.github.ghlconnectif.camel;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import io.github.ghlconnectif.CircuitBreaker;
@@ -43,6 +45,30 @@ public final class MetricsRoutes extends RouteBuilder {
             type(text, "ghl_rate_budget_remaining", "gauge", "requests left in the current window, by location");
             connector.rateBudgets().all().forEach((location, budget) -> text.append("ghl_rate_budget_remaining{location=\"")
                     .append(location).append("\"} ").append(budget.remaining()).append('\n'));
+            type(text, "events_processed_total", "counter", "events the flows finished, by event type and outcome");
+            dispatcher.stats().outcomes().forEach((key, count) -> {
+                String[] parts = key.split("\\|", 2);
+                text.append("events_processed_total{type=\"").append(parts[0]).append("\",outcome=\"").append(parts[1])
+                        .append("\"} ").append(count).append('\n');
+            });
+            type(text, "dispatch_run_seconds", "histogram", "how long a flow run took (the events of one contact)");
+            dispatcher.stats().durations().write(text, "dispatch_run_seconds", "");
+            type(text, "dispatch_lag_seconds", "histogram", "from an event's acceptance to the end of its flow run");
+            dispatcher.stats().lags().write(text, "dispatch_lag_seconds", "");
+            type(text, "api_calls_total", "counter", "calls to GHL and Connectif, by target, operation and HTTP status");
+            connector.apiCalls().counts().forEach((key, count) -> text.append("api_calls_total{target=\"").append(key.target())
+                    .append("\",operation=\"").append(key.operation()).append("\",status=\"").append(key.status())
+                    .append("\"} ").append(count).append('\n'));
+            type(text, "api_call_seconds", "histogram", "how long calls to GHL and Connectif took, by target");
+            connector.apiCalls().durations().forEach((target, histogram) ->
+                    histogram.write(text, "api_call_seconds", "target=\"" + target + "\","));
+            if (connector.isOAuth()) {
+                type(text, "ghl_token_expires_in_seconds", "gauge", "seconds until a stored GHL access token expires");
+                Instant now = Instant.now();
+                connector.oauthTokens().expiries().forEach((owner, expiresAt) -> text
+                        .append("ghl_token_expires_in_seconds{owner=\"").append(owner).append("\"} ")
+                        .append(Duration.between(now, expiresAt).getSeconds()).append('\n'));
+            }
             exchange.getMessage().removeHeaders("*");
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/plain; version=0.0.4");
             exchange.getMessage().setBody(text.toString());

@@ -57,7 +57,8 @@ public final class WebhookRoutes extends RouteBuilder {
         Dispatcher.Options options = dispatcherOptions(settings);
         Dispatcher dispatcher = new Dispatcher(connector.inbox(), camel, connector.mapper(), pending,
                 () -> connector.locations().uninstalled(),
-                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask, options);
+                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask, options,
+                connector.apiCalls());
         InboxWriter writer = new InboxWriter(connector.inbox(), settings.getInt("intake.batch-size", 500),
                 settings.getInt("intake.queue-capacity", 20_000), accepted -> {
                     pending.addAndGet(accepted);

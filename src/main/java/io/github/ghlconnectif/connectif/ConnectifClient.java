@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.CircuitBreaker;
+import io.github.ghlconnectif.metrics.ApiCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,12 @@ public final class ConnectifClient {
     private final Duration rateLimitPause;
     private final ObjectMapper mapper;
     private final CircuitBreaker breaker;
+    private final ApiCalls calls;
     private final Object pauseLock = new Object();
     private Instant pausedUntil = Instant.EPOCH;
 
     public ConnectifClient(String baseUrl, String apiKey, HttpClient http, Duration timeout, int maxRateLimitRetries,
-            Duration rateLimitPause, ObjectMapper mapper, CircuitBreaker breaker) {
+            Duration rateLimitPause, ObjectMapper mapper, CircuitBreaker breaker, ApiCalls calls) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.apiKey = apiKey;
         this.http = http;
@@ -51,6 +53,7 @@ public final class ConnectifClient {
         this.rateLimitPause = rateLimitPause;
         this.mapper = mapper;
         this.breaker = breaker;
+        this.calls = calls;
     }
 
     /** {@code PATCH /contacts/email/{email}}: creates the contact when it is missing. */
@@ -148,8 +151,10 @@ public final class ConnectifClient {
             throw new ConnectifApiException(operation, 0, "Connectif keeps failing: circuit open until "
                     + breaker.openUntil(), null, List.of(), true, null);
         }
+        long start = System.nanoTime();
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            calls.record(ApiCalls.CONNECTIF, operation, response.statusCode(), System.nanoTime() - start, null);
             if (response.statusCode() >= 500) {
                 breaker.onFailure();
             } else if (response.statusCode() != 429) {
@@ -157,6 +162,7 @@ public final class ConnectifClient {
             }
             return response;
         } catch (IOException e) {
+            calls.record(ApiCalls.CONNECTIF, operation, 0, System.nanoTime() - start, null);
             breaker.onFailure();
             throw new ConnectifApiException(operation, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null,
                     List.of(), true, e);

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.auth.AccessToken;
+import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.auth.TokenProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +43,10 @@ public final class GhlClient {
     private final int maxRateLimitRetries;
     private final ObjectMapper mapper;
     private final CircuitBreaker breaker;
+    private final ApiCalls calls;
 
     public GhlClient(String baseUrl, String apiVersion, TokenProvider tokens, RateBudgets budgets, HttpClient http,
-            Duration timeout, int maxRateLimitRetries, ObjectMapper mapper, CircuitBreaker breaker) {
+            Duration timeout, int maxRateLimitRetries, ObjectMapper mapper, CircuitBreaker breaker, ApiCalls calls) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.apiVersion = apiVersion;
         this.tokens = tokens;
@@ -54,6 +56,7 @@ public final class GhlClient {
         this.maxRateLimitRetries = maxRateLimitRetries;
         this.mapper = mapper;
         this.breaker = breaker;
+        this.calls = calls;
     }
 
     /**
@@ -122,9 +125,13 @@ public final class GhlClient {
         if (!breaker.allow()) {
             throw GhlApiException.transport(op, new IOException("GHL keeps failing: circuit open until " + breaker.openUntil()));
         }
+        long start = 0;
         try {
             budget.acquire(priority);
+            start = System.nanoTime();
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            calls.record(ApiCalls.GHL, op, response.statusCode(), System.nanoTime() - start,
+                    response.headers().firstValue("traceId").orElse(null));
             if (response.statusCode() >= 500) {
                 breaker.onFailure();
             } else if (response.statusCode() != 429) {
@@ -135,6 +142,7 @@ public final class GhlClient {
                     longHeader(response, "X-RateLimit-Limit-Daily"));
             return response;
         } catch (IOException e) {
+            calls.record(ApiCalls.GHL, op, 0, System.nanoTime() - start, null);
             breaker.onFailure();
             throw GhlApiException.transport(op, e);
         } catch (InterruptedException e) {

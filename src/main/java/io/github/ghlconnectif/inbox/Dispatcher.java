@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.camel.GhlOperationProcessor;
 import io.github.ghlconnectif.ghl.Priority;
+import io.github.ghlconnectif.metrics.ApiCalls;
+import io.github.ghlconnectif.metrics.DispatchStats;
 import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -50,6 +52,8 @@ public final class Dispatcher extends ServiceSupport {
     public static final String EVENTS = "ghlEvents";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** One line per flow run, on a logger of its own so that it can be turned down apart from the rest. */
+    private static final Logger EVENTS_LOG = LoggerFactory.getLogger("io.github.ghlconnectif.events");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     /** How the dispatcher runs. */
@@ -66,6 +70,8 @@ public final class Dispatcher extends ServiceSupport {
     private final BooleanSupplier targetDown;
     private final UnaryOperator<String> mask;
     private final Options options;
+    private final ApiCalls apiCalls;
+    private final DispatchStats stats = new DispatchStats();
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -87,7 +93,7 @@ public final class Dispatcher extends ServiceSupport {
      */
     public Dispatcher(Inbox inbox, CamelContext camel, ObjectMapper mapper, AtomicLong pending,
             Supplier<Set<String>> uninstalledLocations, BooleanSupplier targetDown, UnaryOperator<String> mask,
-            Options options) {
+            Options options, ApiCalls apiCalls) {
         this.inbox = inbox;
         this.camel = camel;
         this.mapper = mapper;
@@ -96,6 +102,7 @@ public final class Dispatcher extends ServiceSupport {
         this.targetDown = targetDown;
         this.mask = mask;
         this.options = options;
+        this.apiCalls = apiCalls;
     }
 
     /** New events were stored: look now rather than at the next poll. */
@@ -115,6 +122,10 @@ public final class Dispatcher extends ServiceSupport {
 
     public long retries() {
         return retries.get();
+    }
+
+    public DispatchStats stats() {
+        return stats;
     }
 
     /** Dead letters written since start, by the route that failed. */
@@ -241,22 +252,51 @@ public final class Dispatcher extends ServiceSupport {
                 LOG.info("Skipped {} for {}: location {} uninstalled the app", unit.lead().event().type(),
                         unit.lead().event().contactKey(), unit.lead().event().locationId());
                 finish(unit);
+                events(unit, DispatchStats.SKIPPED);
                 continue;
             }
-            Exchange result = run(unit);
+            ApiCalls.Run calls = apiCalls.begin();
+            long start = System.nanoTime();
+            Exchange result;
+            try {
+                result = run(unit);
+            } finally {
+                apiCalls.end();
+            }
+            long nanos = System.nanoTime() - start;
+            stats.run(nanos);
             Throwable failure = result.getException();
             boolean down = failure != null && targetDown.getAsBoolean();
             if (failure == null) {
                 finish(unit);
+                events(unit, DispatchStats.SYNCED);
+                EVENTS_LOG.info("{}: synced {}", describe(unit), summary(nanos, calls));
             } else if (Failures.isTransient(failure) && (down || unit.lead().attempts() + 1 < options.maxAttempts())) {
                 List<Long> rest = new ArrayList<>();
                 units.subList(i, units.size()).forEach(remaining -> rest.addAll(remaining.ids()));
-                retryLater(unit, rest, failure, !down);
+                retryLater(unit, rest, failure, !down, summary(nanos, calls));
                 return;
             } else {
-                deadLetter(unit, result, failure);
+                deadLetter(unit, result, failure, summary(nanos, calls));
             }
         }
+    }
+
+    private void events(DispatchUnit unit, String outcome) {
+        Instant now = Instant.now();
+        for (InboxRow row : unit.rows()) {
+            stats.event(row.event().type(), outcome, row.receivedAt(), now);
+        }
+    }
+
+    private static String describe(DispatchUnit unit) {
+        InboxEvent lead = unit.lead().event();
+        return lead.type() + " for " + lead.contactKey() + " in location " + lead.locationId();
+    }
+
+    private static String summary(long nanos, ApiCalls.Run calls) {
+        return "in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms (" + calls.ghlCalls() + " GHL calls, "
+                + calls.connectifCalls() + " Connectif calls, GHL traceId " + calls.ghlTraceId() + ")";
     }
 
     private Exchange run(DispatchUnit unit) {
@@ -302,27 +342,38 @@ public final class Dispatcher extends ServiceSupport {
         }
     }
 
-    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt) {
+    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt, String summary) {
         retries.incrementAndGet();
         int attempt = unit.lead().attempts() + 1;
         long ceiling = Math.min(options.maxDelay().toMillis(), options.initialDelay().toMillis() << Math.min(attempt - 1, 20));
         long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-        LOG.warn("{} for {} failed (attempt {} of {}), retrying in {} ms: {}", unit.lead().event().type(),
-                unit.lead().event().contactKey(), attempt, options.maxAttempts(), delay, Failures.describe(failure));
-        inbox.retryLater(ids, Instant.now().plusMillis(delay), mask.apply(Failures.describe(failure)), countAttempt);
+        String cause = mask.apply(Failures.describe(failure));
+        events(unit, DispatchStats.RETRY);
+        stats.failure(failure(unit, "retry " + attempt + " of " + options.maxAttempts(), cause));
+        EVENTS_LOG.warn("{}: failed {}, attempt {} of {}, retrying in {} ms: {}", describe(unit), summary, attempt,
+                options.maxAttempts(), delay, cause);
+        inbox.retryLater(ids, Instant.now().plusMillis(delay), cause, countAttempt);
     }
 
-    private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure) {
+    private static DispatchStats.Failure failure(DispatchUnit unit, String outcome, String cause) {
+        InboxEvent lead = unit.lead().event();
+        return new DispatchStats.Failure(Instant.now(), lead.type(), lead.locationId(), lead.contactKey(), outcome, cause);
+    }
+
+    private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure, String summary) {
         String route = result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
         ApiException api = Failures.apiException(failure);
         Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
                 api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));
+        EVENTS_LOG.error("{}: failed {} in route {}: {}", describe(unit), summary, route, why.cause());
         for (InboxRow row : unit.rows()) {
             long id = inbox.deadLetter(row, why);
             deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
             LOG.error("Dead letter {}: {} for {} in location {} failed in route {}: {}", id, row.event().type(),
                     row.event().contactKey(), row.event().locationId(), route, why.cause());
         }
+        events(unit, DispatchStats.DEAD_LETTER);
+        stats.failure(failure(unit, DispatchStats.DEAD_LETTER + " in " + route, why.cause()));
         pending.addAndGet(-unit.rows().size());
     }
 

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.auth;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -240,7 +241,7 @@ class OAuthTokenProviderTest {
 
     private GhlClient client(OAuthTokenProvider provider) {
         return new GhlClient(ghl.baseUrl(), "2021-07-28", provider, new RateBudgets(), HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), 3, new ObjectMapper(), breaker());
+                Duration.ofSeconds(5), 3, new ObjectMapper(), breaker(), new ApiCalls());
     }
 
     private static CircuitBreaker breaker() {

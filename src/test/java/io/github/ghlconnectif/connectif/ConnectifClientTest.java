@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.connectif;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -91,6 +92,6 @@ class ConnectifClientTest {
     private ConnectifClient client(int rateLimitedRetries) {
         return new ConnectifClient(connectif.baseUrl(), "key-id:key-secret", HttpClient.newHttpClient(),
                 Duration.ofSeconds(5), rateLimitedRetries, Duration.ofMillis(200), new ObjectMapper(),
-                new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)));
+                new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)), new ApiCalls());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.connectif;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -47,7 +48,7 @@ class ConnectifSetupTest {
                 Duration.ofSeconds(5))) {
             ConnectifClient client = new ConnectifClient(connectif.baseUrl(), "k:s", HttpClient.newHttpClient(),
                     Duration.ofSeconds(5), 0, Duration.ofMillis(100), new ObjectMapper(),
-                    new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)));
+                    new CircuitBreaker("Connectif", 5, Duration.ofSeconds(30)), new ApiCalls());
             List<String> first = new ConnectifSetup(client, store, "https://sync.example.org/webhooks/connectif", "tok-1").run();
             connectif.stubFor(get("/custom-integrations/int-1/custom-event-types/").willReturn(okJson(
                     "{\"results\":[" + String.join(",", ConnectifModel.EVENT_TYPES.keySet().stream()

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.ghl;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -100,7 +101,7 @@ class GhlClientTest {
             closedPort = socket.getLocalPort();
         }
         GhlClient refused = new GhlClient("http://127.0.0.1:" + closedPort, "2021-07-28", tokens(), budgets,
-                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker);
+                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker, new ApiCalls());
         GhlApiException connection = assertThrows(GhlApiException.class,
                 () -> refused.call(GET_CONTACT, LOCATION, Map.of("contactId", "c1"), null, Priority.LIVE));
 
@@ -180,7 +181,7 @@ class GhlClientTest {
     void aPrivateTokenWithKnownScopesIsCheckedBeforeAWrite() {
         GhlClient client = new GhlClient(ghl.baseUrl(), "2021-07-28",
                 new PrivateTokenProvider(LOCATION, "pit-secret", Set.of("contacts.readonly")), budgets,
-                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker);
+                HttpClient.newHttpClient(), Duration.ofSeconds(2), 1, new ObjectMapper(), breaker, new ApiCalls());
 
         GhlApiException error = assertThrows(GhlApiException.class, () -> client.call(GhlCatalog.get("delete-contact"),
                 LOCATION, Map.of("contactId", "c1"), null, Priority.LIVE));
@@ -198,7 +199,7 @@ class GhlClientTest {
 
     private GhlClient client(int rateLimitedRetries) {
         return new GhlClient(ghl.baseUrl(), "2021-07-28", tokens(), budgets, HttpClient.newHttpClient(),
-                Duration.ofSeconds(5), rateLimitedRetries, new ObjectMapper(), breaker);
+                Duration.ofSeconds(5), rateLimitedRetries, new ObjectMapper(), breaker, new ApiCalls());
     }
 
     private static PrivateTokenProvider tokens() {

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.ghl;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -189,7 +190,7 @@ class GhlOperationsContractTest {
         client = new GhlClient("http://127.0.0.1:" + wireMock.port(), VERSION,
                 new PrivateTokenProvider(LOCATION, TOKEN, Set.of("contacts.readonly", "contacts.write", "businesses.readonly")),
                 new RateBudgets(), HttpClient.newHttpClient(), Duration.ofSeconds(5), 3, MAPPER,
-                new CircuitBreaker("GHL", 5, Duration.ofSeconds(30)));
+                new CircuitBreaker("GHL", 5, Duration.ofSeconds(30)), new ApiCalls());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.inbox;
 
+import io.github.ghlconnectif.metrics.ApiCalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,7 +224,7 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of, () -> false,
                 text -> text,
                 new Dispatcher.Options("direct:flow", "direct:flow", owner, 8, 50, Duration.ofSeconds(30), Duration.ofMillis(50), 5,
-                        Duration.ofMillis(50), Duration.ofMillis(200)));
+                        Duration.ofMillis(50), Duration.ofMillis(200)), new ApiCalls());
         dispatcher.start();
         open.add(dispatcher::stop);
     }

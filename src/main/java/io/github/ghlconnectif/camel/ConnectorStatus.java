@@ -1,0 +1,99 @@
+package io.github.ghlconnectif.camel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.ghlconnectif.CircuitBreaker;
+import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.inbox.DeadLetters;
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.metrics.DispatchStats;
+import io.github.ghlconnectif.metrics.Histogram;
+import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.webhook.IntakeCounters;
+import org.apache.camel.CamelContext;
+
+/**
+ * The connector's state in one map, for {@code GET /admin/status} (JSON) and the status page: what flowed in and out,
+ * the calls made, the inbox, circuits, rate budgets, tokens, backfills, the last failures and dead letters.
+ */
+final class ConnectorStatus {
+
+    static final int RECENT_DEAD_LETTERS = 10;
+
+    private final CamelContext camel;
+    private final Connector connector;
+    private final DeadLetters deadLetters;
+
+    ConnectorStatus(CamelContext camel, Connector connector, DeadLetters deadLetters) {
+        this.camel = camel;
+        this.connector = connector;
+        this.deadLetters = deadLetters;
+    }
+
+    Map<String, Object> snapshot() {
+        Dispatcher dispatcher = camel.getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class);
+        IntakeCounters counters = camel.getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS, IntakeCounters.class);
+        DispatchStats stats = dispatcher.stats();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("inboxDepth", connector.inbox().depth());
+        status.put("inFlight", dispatcher.inFlight());
+        status.put("retries", dispatcher.retries());
+        status.put("intake", counters.snapshot());
+        status.put("events", stats.outcomes());
+        status.put("dispatch", Map.of("runs", stats.durations().count(), "runSecondsP50", stats.durations().quantile(0.5),
+                "runSecondsP99", stats.durations().quantile(0.99), "lagSecondsP50", stats.lags().quantile(0.5),
+                "lagSecondsP99", stats.lags().quantile(0.99)));
+        Map<String, Long> calls = new LinkedHashMap<>();
+        connector.apiCalls().counts().forEach((key, count) -> calls.put(key.target() + " " + key.operation() + " " + key.status(),
+                count));
+        status.put("apiCalls", calls);
+        Map<String, Object> callSeconds = new LinkedHashMap<>();
+        connector.apiCalls().durations().forEach((target, histogram) -> callSeconds.put(target, quantiles(histogram)));
+        status.put("apiCallSeconds", callSeconds);
+        Map<String, Object> circuits = new LinkedHashMap<>();
+        for (CircuitBreaker breaker : connector.breakers()) {
+            circuits.put(breaker.target(), breaker.state().name());
+        }
+        status.put("circuits", circuits);
+        Map<String, Object> budgets = new LinkedHashMap<>();
+        connector.rateBudgets().all().forEach((location, budget) -> budgets.put(location,
+                Map.of("remaining", budget.remaining(), "max", budget.max(), "dailyRemaining", budget.dailyRemaining())));
+        status.put("ghlRateBudgets", budgets);
+        if (connector.isOAuth()) {
+            Map<String, Object> tokens = new LinkedHashMap<>();
+            connector.oauthTokens().expiries().forEach((owner, expiresAt) -> tokens.put(owner, Map.of("expiresAt",
+                    expiresAt.toString(), "expiresInSeconds", Duration.between(Instant.now(), expiresAt).getSeconds())));
+            status.put("tokens", tokens);
+        }
+        status.put("backfills", camel.getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class).status());
+        status.put("recentFailures", stats.recentFailures().stream().map(failure -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", failure.at().toString());
+            entry.put("type", failure.type());
+            entry.put("locationId", failure.location());
+            entry.put("contact", failure.contact());
+            entry.put("outcome", failure.outcome());
+            entry.put("cause", failure.cause());
+            return entry;
+        }).toList());
+        DeadLetters.Filter all = new DeadLetters.Filter(null, null, null);
+        long total = deadLetters.count(all);
+        status.put("deadLetters", total);
+        status.put("deadLettersByRoute", dispatcher.deadLettersByRoute());
+        List<Map<String, Object>> newest = new ArrayList<>(total == 0 ? List.of()
+                : deadLetters.list(all, RECENT_DEAD_LETTERS, (int) Math.max(0, total - RECENT_DEAD_LETTERS)));
+        Collections.reverse(newest);
+        status.put("recentDeadLetters", newest);
+        return status;
+    }
+
+    private static Map<String, Object> quantiles(Histogram histogram) {
+        return Map.of("count", histogram.count(), "p50", histogram.quantile(0.5), "p99", histogram.quantile(0.99));
+    }
+}
