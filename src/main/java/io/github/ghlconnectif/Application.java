@@ -9,15 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
-import io.github.ghlconnectif.camel.AdminRoutes;
-import io.github.ghlconnectif.camel.ConnectifRoutes;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
-import io.github.ghlconnectif.camel.FlowErrorHandling;
-import io.github.ghlconnectif.camel.GhlOperationRoutes;
-import io.github.ghlconnectif.camel.HealthRoutes;
-import io.github.ghlconnectif.camel.MetricsRoutes;
-import io.github.ghlconnectif.camel.OAuthRoutes;
-import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.cli.BackfillCommand;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
@@ -95,7 +87,10 @@ public final class Application {
         return overrides;
     }
 
-    /** The connector as Camel Main runs it: routes in Java and in {@code routes/*.yaml}. */
+    /**
+     * The connector as Camel Main runs it: its Java side from {@code camel.main.configuration-classes}
+     * ({@code ConnectorConfiguration}, in the bundled application.properties) and the flows in {@code routes/*.yaml}.
+     */
     public static Main newMain() {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
@@ -103,15 +98,6 @@ public final class Application {
         // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
-        main.configure().addConfiguration(ConnectorConfiguration.class);
-        main.configure().addRoutesBuilder(new FlowErrorHandling());
-        main.configure().addRoutesBuilder(new GhlOperationRoutes());
-        main.configure().addRoutesBuilder(new OAuthRoutes());
-        main.configure().addRoutesBuilder(new WebhookRoutes());
-        main.configure().addRoutesBuilder(new ConnectifRoutes());
-        main.configure().addRoutesBuilder(new AdminRoutes());
-        main.configure().addRoutesBuilder(new MetricsRoutes());
-        main.configure().addRoutesBuilder(new HealthRoutes());
         return main;
     }
 }

@@ -12,7 +12,12 @@ import io.github.ghlconnectif.writeback.WriteBack;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
-/** Builds the {@link Connector} from the resolved properties and binds it as bean {@code connector}. */
+/**
+ * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
+ * {@code camel run} start it alike: builds the {@link Connector} from the resolved properties, binds it as bean
+ * {@code connector} with the flows' decision beans, and adds the Java routes (the YAML flows come from
+ * {@code routes/}).
+ */
 public final class ConnectorConfiguration implements CamelConfiguration {
 
     public static final String CONNECTOR = "connector";
@@ -35,5 +40,13 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 () -> new ContactDeleteSync(connector.syncStates()));
         context.getRegistry().bind("writeBack", WriteBack.class,
                 () -> new WriteBack(connector.ghl(), mapping, connector.ownWrites()));
+        context.addRoutes(new FlowErrorHandling());
+        context.addRoutes(new GhlOperationRoutes());
+        context.addRoutes(new OAuthRoutes());
+        context.addRoutes(new WebhookRoutes());
+        context.addRoutes(new ConnectifRoutes());
+        context.addRoutes(new AdminRoutes());
+        context.addRoutes(new MetricsRoutes());
+        context.addRoutes(new HealthRoutes());
     }
 }
