@@ -106,7 +106,11 @@ public final class WebhookRoutes extends RouteBuilder {
                     dispatcher.wake();
                 }), connector.rateBudgets(), settings.getDouble("sync.daily-reserve", 0.2));
         camel.getRegistry().bind(BACKFILLS, backfills);
-        // the timer fires on every instance; one per scheduled time runs it
+        if (connector.store().isPostgres()) {
+            ClusteredQuartz.configure(camel, connector.store(), options.owner());
+        }
+        // each scheduled time runs once: Quartz fires it on one instance (clustered on PostgreSQL), and the job_run
+        // row also keeps a misfire recovery or a clock step from running a time twice
         JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
         from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
                 .routeId("ghl-reconcile-timer")

@@ -34,7 +34,9 @@ import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.WebhookSigner;
 import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,9 +101,17 @@ class TwoInstancesTest {
         assertEquals(1000, notes.size(), "notes delivered");
         assertTrue(notes.values().stream().allMatch(count -> count == 1), "a note went out twice: " + notes);
         assertTrue(duplicates.stream().allMatch("{\"status\":\"duplicate\"}"::equals), duplicates.toString());
+        int executed = 0;
+        for (RunningConnector instance : instances) {
+            Scheduler scheduler = instance.camel().getComponent("quartz", QuartzComponent.class).getScheduler();
+            assertTrue(scheduler.getMetaData().isJobStoreClustered(), "Quartz is not clustered");
+            executed += scheduler.getMetaData().getNumberOfJobsExecuted();
+        }
         int runs = jobRuns(store);
         int searches = ghl.findAll(postRequestedFor(urlEqualTo("/contacts/search"))).size();
         assertEquals(runs, searches, "a scheduled reconciliation ran on both instances");
+        // each firing ran on one instance only (unclustered, both would fire: twice as many executions as runs)
+        assertTrue(Math.abs(executed - runs) <= 1, executed + " timer executions for " + runs + " runs");
         assertEquals(0, count(store, "SELECT COUNT(*) FROM dead_letter"));
     }
 
