@@ -7,6 +7,7 @@ import io.github.ghlconnectif.sync.ContactDeleteSync;
 import io.github.ghlconnectif.sync.ContactSync;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.NoteSync;
+import io.github.ghlconnectif.sync.TaskContactResolver;
 import io.github.ghlconnectif.sync.TaskSync;
 import io.github.ghlconnectif.writeback.WriteBack;
 import org.apache.camel.CamelConfiguration;
@@ -33,6 +34,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         context.getRegistry().bind("contactSync", ContactSync.class,
                 () -> new ContactSync(connector.syncStates(), mapping, connector.mapper()));
         context.getRegistry().bind("taskSync", TaskSync.class, () -> new TaskSync(connector.syncStates()));
+        context.getRegistry().bind("taskContactResolver", TaskContactResolver.class, () -> new TaskContactResolver(
+                connector.ghl(), connector.settings().getInt("sync.task-resolve.contacts", 20)));
         context.getRegistry().bind("noteSync", NoteSync.class, () -> new NoteSync(connector.syncStates()));
         context.getRegistry().bind("appointmentSync", AppointmentSync.class,
                 () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));

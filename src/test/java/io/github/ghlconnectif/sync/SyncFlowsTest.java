@@ -1,5 +1,7 @@
 package io.github.ghlconnectif.sync;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.github.ghlconnectif.ghl.OpenApiContract;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
@@ -237,6 +239,30 @@ class SyncFlowsTest extends ConnectorTestSupport {
                         + "\"startTime\":\"2099-01-15T16:00:00Z\",\"endTime\":\"2099-01-15T16:30:00Z\",\"action\":\"created\"}")));
         connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH))
                 .withRequestBody(equalToJson("{\"ghl-next-appointment\":\"2099-01-15T16:00:00Z\"}")));
+    }
+
+    @Test
+    void aTaskEventWithoutItsContactIsFoundUnderTheContactsChangedLast() throws Exception {
+        start(Map.of());
+        stubContact("Ana", "Ruiz", "jose.nunez@example.org", null, "inactive", "2026-11-29T06:00:00.000Z", "[]");
+        stubTasks("{\"id\":\"t7\",\"title\":\"Send the quote\",\"completed\":false}");
+        ghl.stubFor(WireMock.post("/contacts/search").willReturn(okJson("{\"contacts\":[{\"id\":\"other\",\"dateUpdated\":"
+                + "\"2026-11-29T06:01:00.000Z\"},{\"id\":\"" + CONTACT + "\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\"}],"
+                + "\"total\":2}")));
+        ghl.stubFor(get("/contacts/other/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Other\"}]}")));
+
+        send("TaskCreate", "\"id\":\"t7\",\"title\":\"Send the quote\"");
+
+        connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-created?createContact=false"))
+                .withRequestBody(matchingJsonPath("$.taskId", equalTo("t7"))));
+        ghl.verify(postRequestedFor(urlEqualTo("/contacts/search")).withRequestBody(equalToJson("{\"locationId\":\""
+                + LOCATION + "\",\"pageLimit\":20,\"sort\":[{\"field\":\"dateUpdated\",\"direction\":\"desc\"}]}")));
+        if (OpenApiContract.missing().isEmpty()) {
+            OpenApiContract spec = OpenApiContract.load();
+            for (LoggedRequest request : ghl.findAll(postRequestedFor(urlEqualTo("/contacts/search")))) {
+                assertTrue(spec.errors(request).isEmpty(), request.getBodyAsString() + ": " + spec.errors(request));
+            }
+        }
     }
 
     @Test
