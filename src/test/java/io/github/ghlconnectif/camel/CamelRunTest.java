@@ -20,39 +20,24 @@ import java.util.Map;
 
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.support.Await;
-import io.github.ghlconnectif.support.Stubs;
+import io.github.ghlconnectif.support.ConnectorTestSupport;
 import io.github.ghlconnectif.support.WebhookSigner;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.apache.camel.main.KameletMain;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The routes under Camel JBang: {@code camel run routes/*.yaml application.properties --dep=<this project>} starts
  * {@link KameletMain} with the route files as the include pattern and the properties file as the properties location.
  * This does the same (with the project on the classpath instead of downloaded) and shows a webhook synced.
  */
-class CamelRunTest {
-
-    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
-    static final WebhookSigner SIGNER = new WebhookSigner();
-
-    @RegisterExtension
-    WireMockExtension ghl = Stubs.server();
-
-    @RegisterExtension
-    WireMockExtension connectif = Stubs.server();
-
-    @TempDir
-    Path workDir;
+class CamelRunTest extends ConnectorTestSupport {
 
     private KameletMain main;
 
     @AfterEach
-    void stop() {
+    void stopCamelRun() {
         if (main != null) {
             main.stop();
         }
