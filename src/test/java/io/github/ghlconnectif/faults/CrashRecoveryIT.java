@@ -161,7 +161,7 @@ class CrashRecoveryIT {
                 return null;
             }));
         }
-        Await.until(() -> answered.get() >= KILL_AFTER || !process.isAlive(), Duration.ofSeconds(60),
+        Await.until(() -> answered.get() >= KILL_AFTER || !process.isAlive(), Duration.ofSeconds(180),
                 KILL_AFTER + " events answered before the kill; " + logs);
         assertTrue(process.isAlive(), "the connector died before it was killed; " + logs);
         long killedAt = System.nanoTime();
@@ -425,7 +425,7 @@ class CrashRecoveryIT {
         env.put("SYNC_LEASE", LEASE_SECONDS + "s");
         process = builder.start();
         HttpClient http = client();
-        Await.until(() -> !process.isAlive() || answers(http, port), Duration.ofSeconds(60),
+        Await.until(() -> !process.isAlive() || answers(http, port), Duration.ofSeconds(120),
                 "the connector answers HTTP on " + port + "; " + logs);
         assertTrue(process.isAlive(), () -> "the connector exited with " + process.exitValue() + "; " + logs);
         return port;
