@@ -295,8 +295,8 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     private static String summary(long nanos, ApiCalls.Run calls) {
-        return "in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms (" + calls.ghlCalls() + " GHL calls, "
-                + calls.connectifCalls() + " Connectif calls, GHL traceId " + calls.ghlTraceId() + ")";
+        return "in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms (GHL calls " + calls.ghlCalls() + ", Connectif calls "
+                + calls.connectifCalls() + (calls.ghlTraceId() == null ? "" : ", GHL traceId " + calls.ghlTraceId()) + ")";
     }
 
     private Exchange run(DispatchUnit unit) {

@@ -61,7 +61,7 @@ class OperabilityTest extends ConnectorTestSupport {
 
             String synced = line(logs, "ContactCreate for c1 in location " + LOCATION + ": synced in ");
             assertTrue(synced.startsWith("INFO io.github.ghlconnectif.events"), synced);
-            assertTrue(synced.contains("3 GHL calls") && synced.contains("GHL traceId trace-c1"), synced);
+            assertTrue(synced.contains("GHL calls 3, Connectif calls 1") && synced.contains("GHL traceId trace-c1"), synced);
             String failed = line(logs, "ContactUpdate for c2 in location " + LOCATION + ": failed in ");
             assertTrue(failed.startsWith("ERROR") && failed.contains("GHL traceId trace-c2") && failed.contains("ghl-get-contact"),
                     failed);
