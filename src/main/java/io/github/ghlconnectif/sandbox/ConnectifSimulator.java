@@ -43,7 +43,7 @@ public final class ConnectifSimulator implements AutoCloseable {
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final Consumer<String> console;
     private final String apiKey;
     private final int limit;

@@ -236,7 +236,7 @@ public final class SandboxStory {
 
     /** What a person does in a browser: opens /oauth/install and follows GHL's redirects back to the callback. */
     private void install() throws Exception {
-        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(connectorUrl + "/oauth/install"))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());

@@ -60,6 +60,13 @@ final class SimulatorServer implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    static {
+        // the JDK server writes headers and body apart; without TCP_NODELAY each small answer waits for a delayed ACK
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Exchange> exchanges = new ArrayList<>();
