@@ -112,9 +112,13 @@ public final class GhlSimulator implements AutoCloseable {
         return location.id();
     }
 
-    /** A private integration token of the location (Settings, Private Integrations). */
-    public synchronized String privateToken(String locationId) {
-        String token = "pit-" + UUID.randomUUID();
+    /** A new private integration token of the location (Settings, Private Integrations). */
+    public String privateToken(String locationId) {
+        return privateToken(locationId, "pit-" + UUID.randomUUID());
+    }
+
+    /** Makes {@code token} a private integration token of the location. */
+    public synchronized String privateToken(String locationId, String token) {
         accessTokens.put(token, locationId);
         return token;
     }
@@ -833,7 +837,7 @@ public final class GhlSimulator implements AutoCloseable {
     }
 
     private void api(String what) {
-        console.accept("[ghl] <- the connector " + what);
+        console.accept("[ghl] <- API call: " + what);
     }
 
     // ---- helpers

@@ -120,7 +120,9 @@ public final class Sandbox implements AutoCloseable {
                 properties.put("store.secret-key", Base64.getEncoder().encodeToString(key));
             } else if (mode.equals(Connector.MODE_PRIVATE_TOKEN)) {
                 properties.put("ghl.auth.mode", Connector.MODE_PRIVATE_TOKEN);
-                properties.put("ghl.private-token", ghl.privateToken(locationId));
+                // yours when set (to call the GHL simulator yourself), else a throwaway one
+                properties.put("ghl.private-token", settings.optional("ghl.private-token")
+                        .map(token -> ghl.privateToken(locationId, token)).orElseGet(() -> ghl.privateToken(locationId)));
                 properties.put("ghl.private-token.scopes", "contacts.readonly contacts.write");
             } else {
                 throw new IllegalArgumentException("sandbox.auth-mode must be oauth or private-token, not '" + mode + "'");

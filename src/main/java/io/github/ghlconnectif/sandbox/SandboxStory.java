@@ -252,10 +252,14 @@ public final class SandboxStory {
         console.accept("");
         console.accept("[story] the end. Connectif received " + connectif.events().size() + " events; "
                 + connectif.deleted().size() + " contact deleted.");
-        console.accept("[sandbox] still running, Ctrl-C to stop. Try: curl " + connectorUrl + "/health  |  curl "
-                + connectorUrl + "/metrics");
-        console.accept("[sandbox] to call the admin API or post Connectif actions yourself, start the sandbox with"
-                + " ADMIN_TOKEN and CONNECTIF_WEBHOOK_TOKEN set");
+        console.accept("[sandbox] the connector keeps running; Ctrl-C stops it. Try:");
+        console.accept("  curl " + connectorUrl + "/health");
+        console.accept("  curl " + connectorUrl + "/metrics");
+        console.accept("  (started with ADMIN_TOKEN set) curl -H \"Authorization: Bearer $ADMIN_TOKEN\" " + connectorUrl
+                + "/admin/status");
+        console.accept("  (started with CONNECTIF_WEBHOOK_TOKEN set) curl -H \"X-Connectif-Token: $CONNECTIF_WEBHOOK_TOKEN\""
+                + " -H 'Content-Type: application/json' -d '{\"action\":\"add-tags\",\"email\":\"" + ADA
+                + "\",\"tags\":[\"poked\"]}' " + connectorUrl + "/webhooks/connectif");
         synchronized (this) {
             for (String problem : problems) {
                 console.accept("[sandbox] problem: " + problem);
