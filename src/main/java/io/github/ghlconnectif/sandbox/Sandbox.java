@@ -99,6 +99,8 @@ public final class Sandbox implements AutoCloseable {
 
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("camel.server.port", String.valueOf(port));
+            // throwaway tokens or not, a sandbox is for this machine only
+            properties.put("camel.server.host", "127.0.0.1");
             properties.put("ghl.base-url", ghl.baseUrl());
             properties.put("ghl.location-id", locationId);
             properties.put("ghl.location-timezone", LOCATION_ZONE.getId());
@@ -157,6 +159,9 @@ public final class Sandbox implements AutoCloseable {
             story.idleWhen(sandbox::idle);
             if (settings.getBoolean("sandbox.story", true)) {
                 story.start();
+            } else if (mode.equals(Connector.MODE_OAUTH)) {
+                console.accept("[sandbox] no story (sandbox.story=false): open " + connectorUrl
+                        + "/oauth/install to install the app on the location");
             }
             return sandbox;
         } catch (RuntimeException e) {
