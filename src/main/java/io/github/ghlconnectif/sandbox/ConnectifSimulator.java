@@ -47,7 +47,6 @@ public final class ConnectifSimulator implements AutoCloseable {
     private final Consumer<String> console;
     private final String apiKey;
     private final int limit;
-    private final Duration window;
     private final SimulatorServer server;
 
     private final Map<String, Map<String, Object>> fields = new LinkedHashMap<>();
@@ -56,14 +55,13 @@ public final class ConnectifSimulator implements AutoCloseable {
     private final List<Map<String, Object>> contacts = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
     private final List<String> deleted = new ArrayList<>();
-    private long windowStart;
-    private int windowCount;
+    private final RateWindow rate;
 
     public ConnectifSimulator(Consumer<String> console, String apiKey, int limit, Duration window) {
         this.console = console;
         this.apiKey = apiKey;
         this.limit = limit;
-        this.window = window;
+        this.rate = new RateWindow(limit, window.toMillis());
         this.server = SimulatorServer.start("connectif", this::handle);
     }
 
@@ -136,14 +134,7 @@ public final class ConnectifSimulator implements AutoCloseable {
             return error(401, "Unauthorized", "Missing or invalid API key", null);
         }
         synchronized (this) {
-            long now = System.currentTimeMillis();
-            if (now - windowStart >= window.toMillis()) {
-                windowStart = now;
-                windowCount = 0;
-            }
-            windowCount++;
-            long reset = (windowStart + window.toMillis() + 999) / 1000;
-            Answer answer = windowCount > limit
+            Answer answer = !rate.take()
                     ? error(429, "Too Many Requests", "Requests rate limit reached", null)
                     : route(request);
             if (answer.status() >= 400 && answer.status() != 404 || answer.status() == 404 && request.method().equals("POST")) {
@@ -151,8 +142,8 @@ public final class ConnectifSimulator implements AutoCloseable {
                         + ": " + (answer.body() instanceof Map<?, ?> body ? body.get("detail") : ""));
             }
             return answer.with("X-RateLimit-Limit", limit)
-                    .with("X-RateLimit-Remaining", Math.max(0, limit - windowCount))
-                    .with("X-RateLimit-Reset", reset);
+                    .with("X-RateLimit-Remaining", rate.remaining())
+                    .with("X-RateLimit-Reset", rate.resetEpochSecond());
         }
     }
 

@@ -64,8 +64,7 @@ public final class GhlSimulator implements AutoCloseable {
     private final Map<String, Map<String, Map<String, Object>>> tasks = new HashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> notes = new HashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> appointments = new HashMap<>();
-    private final Map<String, long[]> windows = new HashMap<>();
-    private final Map<String, Long> daily = new HashMap<>();
+    private final Map<String, RateWindow> windows = new HashMap<>();
     private String clientId;
     private String clientSecret;
     private Instant lastTime = Instant.EPOCH;
@@ -619,31 +618,24 @@ public final class GhlSimulator implements AutoCloseable {
 
     /** Counts the request against the location's window; the 429 answer when the window is spent. */
     private synchronized Answer rateLimit(String locationId) {
-        long now = System.currentTimeMillis();
-        long[] window = windows.computeIfAbsent(locationId, id -> new long[] {now, 0});
-        if (now - window[0] >= RATE_INTERVAL_MS) {
-            window[0] = now;
-            window[1] = 0;
+        RateWindow window = windows.computeIfAbsent(locationId, id -> new RateWindow(RATE_MAX, RATE_INTERVAL_MS));
+        if (window.take()) {
+            return null;
         }
-        window[1]++;
-        daily.merge(locationId, 1L, Long::sum);
-        if (window[1] > RATE_MAX) {
-            if (window[1] == RATE_MAX + 1) {
-                console.accept("[ghl] 429 for location " + locationId + ": over " + RATE_MAX + " requests in "
-                        + RATE_INTERVAL_MS / 1000 + " s");
-            }
-            return withRateHeaders(error(429, "Too Many Requests", "Too Many Requests"), locationId);
+        if (window.justSpent()) {
+            console.accept("[ghl] 429 for location " + locationId + ": over " + RATE_MAX + " requests in "
+                    + RATE_INTERVAL_MS / 1000 + " s");
         }
-        return null;
+        return withRateHeaders(error(429, "Too Many Requests", "Too Many Requests"), locationId);
     }
 
     private synchronized Answer withRateHeaders(Answer answer, String locationId) {
-        long[] window = windows.get(locationId);
+        RateWindow window = windows.get(locationId);
         return answer.with("X-RateLimit-Limit-Daily", DAILY_LIMIT)
-                .with("X-RateLimit-Daily-Remaining", Math.max(0, DAILY_LIMIT - daily.getOrDefault(locationId, 0L)))
+                .with("X-RateLimit-Daily-Remaining", Math.max(0, DAILY_LIMIT - window.total()))
                 .with("X-RateLimit-Interval-Milliseconds", RATE_INTERVAL_MS)
                 .with("X-RateLimit-Max", RATE_MAX)
-                .with("X-RateLimit-Remaining", Math.max(0, RATE_MAX - window[1]));
+                .with("X-RateLimit-Remaining", window.remaining());
     }
 
     // ---- changes and their webhooks
