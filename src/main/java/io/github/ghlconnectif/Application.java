@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.cli.SetupCommand;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.sandbox.Sandbox;
 import org.apache.camel.main.Main;
 
 /**
@@ -31,6 +33,9 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--sandbox")) {
+            System.exit(Sandbox.run(args));
+        }
         String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "run";
         if (!command.equals("run")) {
             System.setProperty("LOG_TARGET", "System.err");

@@ -3,6 +3,8 @@ package io.github.ghlconnectif.ghl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.stream.Collectors;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.report.ValidationReport.Level;
@@ -104,6 +107,36 @@ public final class OpenApiContract {
     /** What is wrong, per GHL's spec, with a request a WireMock stand-in received; empty when nothing is. */
     public List<String> errors(LoggedRequest sent) {
         return errors(validate(request(sent, null)));
+    }
+
+    /** What is wrong, per GHL's spec, with a request given by its parts (as a simulator saw it); empty when nothing is. */
+    public List<String> errors(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, String body) {
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method, rawPath);
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                request.withQueryParam(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        List.of(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
+            }
+        }
+        headers.forEach(request::withHeader);
+        if (body != null && !body.isEmpty()) {
+            request.withBody(body);
+        }
+        return errors(validate(request.build()));
+    }
+
+    /** What is wrong, per GHL's spec, with an answer to {@code method rawPath}; empty when nothing is. */
+    public List<String> answerErrors(String method, String rawPath, int status, String contentType, String body) {
+        SimpleResponse.Builder response = SimpleResponse.Builder.status(status);
+        if (contentType != null) {
+            response.withContentType(contentType);
+        }
+        if (body != null && !body.isEmpty()) {
+            response.withBody(body);
+        }
+        return errors((rawPath.startsWith("/businesses") ? businessesValidator : contactsValidator)
+                .validateResponse(rawPath, Request.Method.valueOf(method), response.build()));
     }
 
     /** A request WireMock received, as the validator reads it, optionally without one header. */
