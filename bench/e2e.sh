@@ -82,7 +82,9 @@ if [[ "$STORE" == postgresql ]]; then
     PG_DB="ghl_e2e_$(date +%s)_$$"
     psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d test -c "CREATE DATABASE $PG_DB"
     STORE_ENV=(STORE_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB" STORE_USERNAME="$PG_USER")
+    STORE_ARGS=(--pg-database "$PG_DB")
 else
+    STORE_ARGS=()
     STORE_ENV=(STORE_URL="jdbc:h2:file:$WORK/store")
 fi
 
@@ -121,7 +123,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
-    --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" \
+    --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 
 if grep -q -E "ERROR|Exception" "$WORK/connector.log"; then

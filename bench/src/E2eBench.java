@@ -175,6 +175,11 @@ public final class E2eBench {
 
     static Contact[] contacts;
     static int stubDelayMs;
+    /**
+     * PostgreSQL processes whose CPU counts with the connector's: those whose title names this database (the connector's
+     * sessions) and the shared writers (WAL writer, checkpointer, background writer); empty: none (H2).
+     */
+    static String storeProcess = "";
 
     public static void main(String[] args) throws Exception {
         int dash = Arrays.asList(args).indexOf("--");
@@ -195,6 +200,7 @@ public final class E2eBench {
         int rate = Integer.parseInt(o.getOrDefault("rate", "500"));
         int maxSeconds = Integer.parseInt(o.getOrDefault("max-seconds", "300"));
         stubDelayMs = Integer.parseInt(o.getOrDefault("stub-delay-ms", "5"));
+        storeProcess = o.getOrDefault("pg-database", "");
 
         PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
                 Base64.getDecoder().decode(Files.readString(Path.of(o.get("keys"), "private.b64")).trim())));
@@ -229,6 +235,7 @@ public final class E2eBench {
             builder.directory(new File(o.get("dir")));
         }
         builder.redirectOutput(new File(o.getOrDefault("log", "connector.log")));
+        long[] cpuLaunch = cpu(0);
         long launch = System.nanoTime();
         Process connector = builder.start();
         long pid = connector.pid();
@@ -238,8 +245,12 @@ public final class E2eBench {
         long ready = awaitHealth(client, connector, launch, 60);
         double readySeconds = (ready - launch) / 1e9;
         long readyRss = status(pid, "VmRSS");
-        System.out.printf(Locale.ROOT, "connector (pid %d) ready: GET /health 200 after %.2f s, RSS %d MB%n", pid,
-                readySeconds, readyRss / 1024);
+        long[] cpuReady = cpu(pid);
+        double startCpu = cpuReady[1] / 100.0;
+        double startOther = (cpuReady[0] - cpuLaunch[0] - cpuReady[2] + cpuLaunch[2]) / 100.0 - startCpu;
+        System.out.printf(Locale.ROOT, "connector (pid %d) ready: GET /health 200 after %.2f s, RSS %d MB, CPU %.2f s;"
+                + " other processes used %.2f cores meanwhile%n", pid, readySeconds, readyRss / 1024, startCpu,
+                startOther / readySeconds);
         Thread.sleep(1000); // Connectif setup runs 500 ms after the start; keep its calls out of the phases
 
         try {
@@ -634,7 +645,7 @@ public final class E2eBench {
 
     // ---------------------------------------------------------------- measures
 
-    /** {machine busy ticks, connector ticks, own ticks} from /proc. */
+    /** {machine busy ticks, connector ticks (with the store's processes), own ticks} from /proc. */
     static long[] cpu(long pid) {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -642,9 +653,24 @@ public final class E2eBench {
             for (int i = 1; i <= 8 && i < f.length; i++) {
                 busy += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]);
             }
-            return new long[] {busy, ticks(pid), ticks(ProcessHandle.current().pid())};
+            long connector = pid > 0 ? ticks(pid) : 0;
+            if (!storeProcess.isEmpty()) {
+                connector += ProcessHandle.allProcesses().filter(E2eBench::isStoreProcess)
+                        .mapToLong(h -> Math.max(0, ticks(h.pid()))).sum();
+            }
+            return new long[] {busy, connector, ticks(ProcessHandle.current().pid())};
         } catch (IOException e) {
             return new long[] {-1, -1, -1};
+        }
+    }
+
+    static boolean isStoreProcess(ProcessHandle h) {
+        try {
+            String title = Files.readString(Path.of("/proc/" + h.pid() + "/cmdline")).replace('\0', ' ');
+            return title.startsWith("postgres: ") && (title.contains(" " + storeProcess + " ")
+                    || title.contains("walwriter") || title.contains("checkpointer") || title.contains("background writer"));
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -720,7 +746,7 @@ public final class E2eBench {
                 f2((double) steady.ghlCalls / steady.events.length), "");
         row(t, "Connectif calls per event", f2((double) burst.connectifCalls / burst.events.length),
                 f2((double) steady.connectifCalls / steady.events.length), "");
-        row(t, "connector CPU s per 1,000 events", f2(cpuSeconds(burst, 1) * 1000 / burst.events.length),
+        row(t, storeProcess.isEmpty() ? "connector CPU s per 1,000 events" : "connector + PostgreSQL CPU s per 1,000 events", f2(cpuSeconds(burst, 1) * 1000 / burst.events.length),
                 f2(cpuSeconds(steady, 1) * 1000 / steady.events.length), "<= 2");
         row(t, "CPU of the bench process / other processes (cores)", cores(burst, 2) + " / " + otherCores(burst),
                 cores(steady, 2) + " / " + otherCores(steady), "other ~ 0");
