@@ -17,6 +17,7 @@
 #   SYNC_CONCURRENCY   contacts processed at once (sync.concurrency; default 32)
 #   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
 #   JFR=1              record the connector with Java Flight Recorder and summarise it
+#   NMT=1              native memory tracking: print the JVM's memory summary at the end of the run
 #   WRITE_README=0     do not write the table into bench/README.md
 #   KEEP=1             keep the work directory (logs, store, recording)
 set -euo pipefail
@@ -37,6 +38,7 @@ CDS=${CDS:-1}
 SYNC_CONCURRENCY=${SYNC_CONCURRENCY:-32}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 JFR=${JFR:-0}
+NMT=${NMT:-0}
 WRITE_README=${WRITE_README:-1}
 KEEP=${KEEP:-0}
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
@@ -114,6 +116,11 @@ if [[ "$CDS" == 1 ]]; then
     [[ -f "$APP/app.jsa" ]] && JAVA_OPTS+=(-XX:SharedArchiveFile="$APP/app.jsa") \
         || echo "!! no AppCDS archive written (see $WORK/cds.log); measuring without"
 fi
+EXTRA_ARGS=()
+if [[ "$NMT" == 1 ]]; then
+    JAVA_OPTS+=(-XX:NativeMemoryTracking=summary)
+    EXTRA_ARGS+=(--nmt-file "$WORK/nmt.txt")
+fi
 if [[ "$JFR" == 1 ]]; then
     JAVA_OPTS+=(-XX:StartFlightRecording=filename="$WORK/connector.jfr",settings=profile,dumponexit=true)
 fi
@@ -123,13 +130,17 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
-    --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" \
+    --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 
 if grep -q -E "ERROR|Exception" "$WORK/connector.log"; then
     echo "!! the connector logged errors:"; grep -E "ERROR|Exception" "$WORK/connector.log" | sort | uniq -c | sort -rn | head -10
 fi
 
+if [[ -f "$WORK/nmt.txt" ]]; then
+    echo "== native memory of the connector at the end of the run (NMT=1)"
+    grep -E "^(Native Memory|Total|-)" "$WORK/nmt.txt" | sed 's/^-  *//' | head -30
+fi
 if [[ "$JFR" == 1 && -f "$WORK/connector.jfr" ]]; then
     echo "== JFR of the connector ($WORK/connector.jfr)"
     java -cp "$CP" JfrBreakdown "$WORK/connector.jfr" || true

@@ -150,6 +150,7 @@ public final class E2eBench {
         volatile String firstError;
         long start;
         long end;
+        long drained;
         long[] cpuStart;
         long[] cpuEnd;
         long ghlCalls;
@@ -263,6 +264,11 @@ public final class E2eBench {
             long hwm = status(pid, "VmHWM");
             String depth = metric(client, "inbox_depth");
             String dead = metric(client, "dead_letters_total");
+            if (o.containsKey("nmt-file")) {
+                // the JVM's own account of its memory (needs -XX:NativeMemoryTracking=summary)
+                new ProcessBuilder("jcmd", String.valueOf(pid), "VM.native_memory", "summary")
+                        .redirectErrorStream(true).redirectOutput(new File(o.get("nmt-file"))).start().waitFor(30, TimeUnit.SECONDS);
+            }
             connector.destroy();
             boolean stopped = connector.waitFor(60, TimeUnit.SECONDS);
             if (!stopped) {
@@ -586,6 +592,12 @@ public final class E2eBench {
         while (p.delivered.get() < p.accepted.get() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        // an event can reach Connectif before its own inbox row runs (GHL had the change already): synced means the
+        // inbox is empty too
+        while (!"0".equals(metric(client, "inbox_depth")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        p.drained = System.nanoTime();
         p.cpuEnd = cpu(pid);
         p.end = System.nanoTime();
         p.ghlCalls = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get() - ghl0;
@@ -713,10 +725,10 @@ public final class E2eBench {
     static void report(Phase p, long pid) {
         double[] lag = lags(p);
         System.out.printf(Locale.ROOT, "phase %s: %d sent, %d accepted, %d not accepted%s; %d delivered to Connectif"
-                        + " in %.1f s; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d delivered before their 200);"
+                        + " in %.1f s, inbox empty after %.1f s; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d delivered before their 200);"
                         + " CPU connector %.2f s, own %.2f s, other %.2f s%n", p.name, p.events.length, p.accepted.get(),
                 p.failed.get(), p.firstError == null ? "" : " (first: " + p.firstError + ")", p.delivered.get(),
-                (p.lastDelivered.get() - p.start) / 1e9, lag[0], lag[1], lag[2], (long) lag[3],
+                (p.lastDelivered.get() - p.start) / 1e9, (p.drained - p.start) / 1e9, lag[0], lag[1], lag[2], (long) lag[3],
                 cpuSeconds(p, 1), cpuSeconds(p, 2), cpuSeconds(p, 0) - cpuSeconds(p, 1) - cpuSeconds(p, 2));
     }
 
@@ -761,8 +773,9 @@ public final class E2eBench {
         return copy;
     }
 
+    /** Events delivered / time from the first webhook until every event reached Connectif and the inbox was empty. */
     static double e2e(Phase p) {
-        return p.delivered.get() / Math.max(1e-9, (p.lastDelivered.get() - p.start) / 1e9);
+        return p.delivered.get() / Math.max(1e-9, (Math.max(p.lastDelivered.get(), p.drained) - p.start) / 1e9);
     }
 
     static String cores(Phase p, int k) {
