@@ -247,7 +247,7 @@ public final class E2eBench {
         double readySeconds = (ready - launch) / 1e9;
         long readyRss = status(pid, "VmRSS");
         long[] cpuReady = cpu(pid);
-        double startCpu = cpuReady[1] / 100.0;
+        double startCpu = (cpuReady[1] - cpuLaunch[1]) / 100.0; // cpuLaunch[1]: the PostgreSQL processes only
         double startOther = (cpuReady[0] - cpuLaunch[0] - cpuReady[2] + cpuLaunch[2]) / 100.0 - startCpu;
         System.out.printf(Locale.ROOT, "connector (pid %d) ready: GET /health 200 after %.2f s, RSS %d MB, CPU %.2f s;"
                 + " other processes used %.2f cores meanwhile%n", pid, readySeconds, readyRss / 1024, startCpu,
