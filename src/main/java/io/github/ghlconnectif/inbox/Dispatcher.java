@@ -75,6 +75,8 @@ public final class Dispatcher extends ServiceSupport {
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Contacts handed to the workers and not finished (running or queued). */
+    private final AtomicInteger contactsInFlight = new AtomicInteger();
     /** Rows whose flow succeeded, removed from the inbox in one transaction by the loop (one commit per run was the cost). */
     private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -181,7 +183,6 @@ public final class Dispatcher extends ServiceSupport {
         long nextRefresh = 0;
         while (running) {
             try {
-                removeFinished();
                 long now = System.nanoTime();
                 if (now >= nextRefresh) {
                     pending.set(inbox.depth());
@@ -192,7 +193,17 @@ public final class Dispatcher extends ServiceSupport {
                     inbox.renewLeases(options.owner(), options.lease());
                     nextHeartbeat = now + options.lease().toNanos() / 3;
                 }
-                int room = targetDown.getAsBoolean() ? 0 : options.batchSize() - inFlight.get();
+                int room = options.batchSize() - inFlight.get();
+                // removing finished rows and claiming cost a commit each however few rows they touch: while every
+                // worker has a contact, wait until a quarter of the batch is free instead of doing both after each
+                // finished contact (finished rows are removed before the next claim, since they still hold their contact)
+                boolean busy = contactsInFlight.get() >= options.concurrency() && room < Math.max(1, options.batchSize() / 4);
+                if (!busy) {
+                    removeFinished();
+                }
+                if (busy || targetDown.getAsBoolean()) {
+                    room = 0;
+                }
                 List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease()) : List.of();
                 if (rows.isEmpty()) {
                     await(options.pollInterval());
@@ -228,11 +239,13 @@ public final class Dispatcher extends ServiceSupport {
         }
         for (List<InboxRow> contactRows : byContact.values()) {
             inFlight.addAndGet(contactRows.size());
+            contactsInFlight.incrementAndGet();
             workers.execute(() -> {
                 try {
                     runContact(contactRows);
                 } finally {
                     inFlight.addAndGet(-contactRows.size());
+                    contactsInFlight.decrementAndGet();
                     wake();
                 }
             });

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: signed GHL webhooks in, Connectif requests out, against local stubs. See bench/README.md.
+#
+#   bench/e2e.sh                         # embedded H2 store
+#   STORE=postgresql bench/e2e.sh        # PostgreSQL at 127.0.0.1:5432 (a fresh database, dropped afterwards)
+#
+# Environment (all optional):
+#   N                  webhooks per phase (default 20000): first as fast as accepted, then at RATE per second
+#   CONTACTS           contacts the webhooks are spread over (default 2000)
+#   C                  requests in flight in the first phase (default 64)
+#   RATE               offered webhooks per second in the second phase (default 500)
+#   STUB_DELAY_MS      delay of every stub answer (default 5)
+#   STORE              h2 (default) or postgresql
+#   PG_HOST, PG_PORT, PG_USER  the PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth, like the tests)
+#   CONNECTOR_JAVA_OPTS JVM options of the connector (default: the launcher options documented in bench/README.md)
+#   CDS=0              no AppCDS archive (default 1: a first start of the connector writes one, the measured start uses it)
+#   SYNC_CONCURRENCY   contacts processed at once (sync.concurrency; default 32)
+#   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
+#   JFR=1              record the connector with Java Flight Recorder and summarise it
+#   NMT=1              native memory tracking: print the JVM's memory summary at the end of the run
+#   WRITE_README=0     do not write the table into bench/README.md
+#   KEEP=1             keep the work directory (logs, store, recording)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+N=${N:-20000}
+CONTACTS=${CONTACTS:-2000}
+C=${C:-64}
+RATE=${RATE:-500}
+STUB_DELAY_MS=${STUB_DELAY_MS:-5}
+STORE=${STORE:-h2}
+PG_HOST=${PG_HOST:-127.0.0.1}
+PG_PORT=${PG_PORT:-5432}
+PG_USER=${PG_USER:-postgres}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx128m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+CDS=${CDS:-1}
+SYNC_CONCURRENCY=${SYNC_CONCURRENCY:-32}
+CONNECTOR_ENV=${CONNECTOR_ENV:-}
+JFR=${JFR:-0}
+NMT=${NMT:-0}
+WRITE_README=${WRITE_README:-1}
+KEEP=${KEEP:-0}
+JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-e2e-bench.XXXXXX")
+PG_DB=""
+TRAIN_PID=""
+cleanup() {
+    if [[ -n "$TRAIN_PID" ]] && kill -0 "$TRAIN_PID" 2>/dev/null; then kill -KILL "$TRAIN_PID"; fi
+    if [[ -f "$WORK/connector.pid" ]]; then
+        pid=$(cat "$WORK/connector.pid")
+        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+    fi
+    if [[ -n "$PG_DB" ]]; then
+        psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d test -c "DROP DATABASE IF EXISTS $PG_DB" || true
+    fi
+    if [[ "$KEEP" == 1 ]]; then echo "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+if [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
+    echo "== building target/ghl-connectif-sync.jar"
+    mvn -B -q package -DskipTests
+fi
+# the connector runs from a copy, so that a rebuild of the checkout during the run changes nothing measured
+APP="$WORK/app"
+mkdir -p "$APP"
+cp target/ghl-connectif-sync.jar "$APP/"
+cp -r target/lib "$APP/lib"
+cp -r routes application.properties mapping.yaml "$APP/"
+unzip -tqq "$APP/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
+echo "== connector: target/ghl-connectif-sync.jar of $(date -u -r target/ghl-connectif-sync.jar +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+
+javac -nowarn -d "$WORK/classes" -cp "$APP/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+CP="$WORK/classes:$APP/lib/*"
+TOOL=(java -Xmx1g -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP")
+"${TOOL[@]}" WebhookLoad keygen "$WORK/keys"
+PORT=$("${TOOL[@]}" WebhookLoad freeport)
+GHL_PORT=$("${TOOL[@]}" WebhookLoad freeport)
+CNF_PORT=$("${TOOL[@]}" WebhookLoad freeport)
+
+if [[ "$STORE" == postgresql ]]; then
+    PG_DB="ghl_e2e_$(date +%s)_$$"
+    psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d test -c "CREATE DATABASE $PG_DB"
+    STORE_ENV=(STORE_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB" STORE_USERNAME="$PG_USER")
+    STORE_ARGS=(--pg-database "$PG_DB")
+else
+    STORE_ARGS=()
+    STORE_ENV=(STORE_URL="jdbc:h2:file:$WORK/store")
+fi
+
+# shellcheck disable=SC2206
+CONNECTOR_ENV_ARR=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001
+    CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")"
+    GHL_BASE_URL="http://127.0.0.1:$GHL_PORT" CONNECTIF_BASE_URL="http://127.0.0.1:$CNF_PORT"
+    CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN SYNC_CONCURRENCY="$SYNC_CONCURRENCY"
+    "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" "${STORE_ENV[@]}" $CONNECTOR_ENV)
+# shellcheck disable=SC2206
+JAVA_OPTS=($CONNECTOR_JAVA_OPTS)
+
+if [[ "$CDS" == 1 ]]; then
+    # AppCDS (JDK 17): one start with -XX:ArchiveClassesAtExit writes the classes it loaded; later starts map them
+    echo "== writing the AppCDS archive: one start and stop of the connector (store $WORK/cds-store)"
+    (cd "$APP" && exec env "${CONNECTOR_ENV_ARR[@]}" STORE_URL="jdbc:h2:file:$WORK/cds-store" STORE_USERNAME= \
+        java "${JAVA_OPTS[@]}" -XX:ArchiveClassesAtExit="$APP/app.jsa" -jar ghl-connectif-sync.jar) >"$WORK/cds.log" 2>&1 &
+    TRAIN_PID=$!
+    for _ in $(seq 1 600); do
+        curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+        kill -0 "$TRAIN_PID" 2>/dev/null || { echo "!! the connector exited:"; tail -30 "$WORK/cds.log"; exit 1; }
+        sleep 0.1
+    done
+    curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics" || true
+    kill -TERM "$TRAIN_PID"; wait "$TRAIN_PID" || true
+    TRAIN_PID=""
+    [[ -f "$APP/app.jsa" ]] && JAVA_OPTS+=(-XX:SharedArchiveFile="$APP/app.jsa") \
+        || echo "!! no AppCDS archive written (see $WORK/cds.log); measuring without"
+fi
+EXTRA_ARGS=()
+if [[ "$NMT" == 1 ]]; then
+    JAVA_OPTS+=(-XX:NativeMemoryTracking=summary)
+    EXTRA_ARGS+=(--nmt-file "$WORK/nmt.txt")
+fi
+if [[ "$JFR" == 1 ]]; then
+    JAVA_OPTS+=(-XX:StartFlightRecording=filename="$WORK/connector.jfr",settings=profile,dumponexit=true)
+fi
+
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1);" \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
+"${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
+    --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
+    --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
+    -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
+
+if grep -q -E "ERROR|Exception" "$WORK/connector.log"; then
+    echo "!! the connector logged errors:"; grep -E "ERROR|Exception" "$WORK/connector.log" | sort | uniq -c | sort -rn | head -10
+fi
+
+if [[ -f "$WORK/nmt.txt" ]]; then
+    echo "== native memory of the connector at the end of the run (NMT=1)"
+    grep -E "^(Native Memory|Total|-)" "$WORK/nmt.txt" | sed 's/^-  *//' | head -30
+fi
+if [[ "$JFR" == 1 && -f "$WORK/connector.jfr" ]]; then
+    echo "== JFR of the connector ($WORK/connector.jfr)"
+    java -cp "$CP" JfrBreakdown "$WORK/connector.jfr" || true
+    KEEP=1
+fi
+
+if [[ "$WRITE_README" == 1 && -f "$WORK/table.md" ]]; then
+    # replaces the block between the store's markers in bench/README.md with this run's table
+    {
+        echo "<!-- e2e:$STORE:begin -->"
+        echo "Last run, written by the script: \`$( [[ "$STORE" == postgresql ]] && echo "STORE=postgresql ")bench/e2e.sh\`" \
+            "on $(date -u +%F), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
+            "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1 | tr -d '"');" \
+            "N=$N, CONTACTS=$CONTACTS, C=$C, RATE=$RATE, STUB_DELAY_MS=$STUB_DELAY_MS, sync.concurrency $SYNC_CONCURRENCY;" \
+            "connector JVM: \`${JAVA_OPTS[*]//$WORK/\$WORK}\`${CONNECTOR_ENV:+; $CONNECTOR_ENV}."
+        echo
+        cat "$WORK/table.md"
+        echo "<!-- e2e:$STORE:end -->"
+    } >"$WORK/block.md"
+    if grep -q "<!-- e2e:$STORE:begin -->" bench/README.md; then
+        awk -v block="$WORK/block.md" -v b="<!-- e2e:$STORE:begin -->" -v e="<!-- e2e:$STORE:end -->" '
+            $0 == b {while ((getline line < block) > 0) print line; skip = 1; next}
+            $0 == e {skip = 0; next}
+            !skip {print}' bench/README.md >"$WORK/README.md"
+        cp "$WORK/README.md" bench/README.md
+        echo "== table written to bench/README.md"
+    else
+        echo "== bench/README.md has no <!-- e2e:$STORE:begin --> marker: table not written"
+    fi
+fi
