@@ -124,7 +124,12 @@ public final class GhlClient {
         }
         try {
             budget.acquire(priority);
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } finally {
+                budget.completed();
+            }
             if (response.statusCode() >= 500) {
                 breaker.onFailure();
             } else if (response.statusCode() != 429) {
