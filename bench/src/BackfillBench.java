@@ -176,6 +176,10 @@ public final class BackfillBench {
             dailyUsed++;
         } else {
             rejected++;
+            // how early the request came: the oldest request in the window leaves it this much later
+            System.out.printf(Locale.ROOT, "!! 429 to %s %s: the oldest of the %d requests of the window leaves it in %.3f ms%n",
+                    exchange.getRequestMethod(), exchange.getRequestURI().getPath(), window.size(),
+                    (window.peekFirst() - horizon) / 1e6);
         }
         var headers = exchange.getResponseHeaders();
         headers.set("X-RateLimit-Max", String.valueOf(max));
