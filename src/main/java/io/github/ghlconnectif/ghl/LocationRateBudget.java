@@ -89,7 +89,8 @@ public final class LocationRateBudget {
     /** The answer of a request taken with {@link #acquire} came (or it failed): it counts for an interval from now. */
     public synchronized void completed() {
         inFlight.pollFirst();
-        answered.addLast(clock.getAsLong());
+        // + 1: the clock counts whole milliseconds, and the answer must never count as earlier than it came
+        answered.addLast(clock.getAsLong() + 1);
     }
 
     /** Requests counted in the window at {@code now}, after dropping those that left it. */
