@@ -15,10 +15,11 @@
 #   CONNECTOR_JAVA_OPTS JVM options of the connector (default "-Xmx512m")
 #   CONNECTOR_LOG_LEVEL root log level of the connector (default WARN)
 #   CONNECTOR_ENV      extra VAR=value settings for the connector, space separated
+#   BUILD=0            measure the jar in target/ as it is, without mvn -B -q package -DskipTests first
 #   SOURCE_DIR=DIR     measure the checkout in DIR (its target/, routes/, application.properties) instead of this one
 #   KEEP=1             keep the work directory (logs, H2 store, per-second histogram)
 #
-# Builds the jar when target/ holds none (mvn -B -q package -DskipTests), copies it to a work directory, starts the
+# Builds the jar (mvn -B -q package -DskipTests), copies it to a work directory, starts the
 # two stubs (bench/src/BackfillBench.java: GHL with N contacts, Connectif with no limit) and the connector (fresh
 # embedded H2 store, private token, admin token, reconciliation timer off, Connectif setup off) on free loopback
 # ports, starts the backfill with POST /admin/backfill, follows GET /admin/status until the backfill is done, the
@@ -38,6 +39,7 @@ CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx512m}
 CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 KEEP=${KEEP:-0}
+BUILD=${BUILD:-1}
 LOCATION=benchLocation0000001
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-backfill-bench.XXXXXX")
@@ -66,8 +68,8 @@ trap cleanup EXIT
 # The connector runs from a copy (jar, lib/, routes/, application.properties, mapping.yaml) in $WORK/app, so that
 # edits or a rebuild in the checkout during the run cannot change what is measured.
 SOURCE=${SOURCE_DIR:-$ROOT}
-if [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
-    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
+if [[ "$BUILD" != 0 || ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
+    echo "== building $SOURCE/target/ghl-connectif-sync.jar (mvn -B -q package -DskipTests)"
     (cd "$SOURCE" && mvn -B -q package -DskipTests)
 fi
 APP="$WORK/app"
