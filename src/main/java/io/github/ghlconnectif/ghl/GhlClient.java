@@ -129,7 +129,12 @@ public final class GhlClient {
         try {
             budget.acquire(priority);
             start = System.nanoTime();
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } finally {
+                budget.completed();
+            }
             calls.record(ApiCalls.GHL, op, response.statusCode(), System.nanoTime() - start,
                     response.headers().firstValue("traceId").orElse(null));
             if (response.statusCode() >= 500) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,43 @@ class LocationRateBudgetTest {
 
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(Priority.LIVE, Priority.BACKGROUND), order);
+    }
+
+    @Test
+    void aRequestCountsUntilAnIntervalAfterItsAnswerCame() throws Exception {
+        AtomicLong now = new AtomicLong(1_000);
+        LocationRateBudget budget = new LocationRateBudget(now::get, 1.0);
+        budget.update(2, 1_000L, null, null, null);
+        budget.acquire(Priority.LIVE);
+        budget.acquire(Priority.LIVE);
+        now.set(1_500);
+        budget.completed();
+        budget.completed();
+
+        now.set(2_400); // a window opened by the first request would have ended at 2000
+        assertEquals(0, budget.remaining());
+        now.set(2_500); // the clock counts whole milliseconds: the answers may have come up to 1 ms after 1500
+        assertEquals(0, budget.remaining());
+        now.set(2_501);
+        assertEquals(2, budget.remaining());
+    }
+
+    @Test
+    void ghlsRemainingCountsOnlyWhatOthersUsedBeyondTheRequestsCountedHere() throws Exception {
+        AtomicLong now = new AtomicLong(1_000);
+        LocationRateBudget budget = new LocationRateBudget(now::get, 1.0);
+        budget.update(10, 1_000L, null, null, null);
+        budget.acquire(Priority.LIVE);
+        budget.acquire(Priority.LIVE);
+        budget.completed();
+        budget.completed();
+
+        budget.update(null, null, 8, null, null); // GHL counted our two requests only
+        assertEquals(8, budget.remaining());
+        budget.update(null, null, 5, null, null); // and now three from elsewhere, for an interval
+        assertEquals(5, budget.remaining());
+        now.set(2_002);
+        assertEquals(10, budget.remaining());
     }
 
     private static void take(LocationRateBudget budget, Priority priority, List<Priority> order, CountDownLatch done) {
