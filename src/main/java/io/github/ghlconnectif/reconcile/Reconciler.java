@@ -180,6 +180,9 @@ public final class Reconciler {
         payload.put("id", id);
         payload.put("dateUpdated", contact.get("dateUpdated"));
         payload.put("background", true);
+        if (kind.equals("backfill")) {
+            payload.put("backfill", true);
+        }
         return new InboxEvent(kind + ":" + id + ":" + contact.get("dateUpdated"), GhlEventReader.SOURCE, "ContactUpdate",
                 locationId, id, json(payload));
     }

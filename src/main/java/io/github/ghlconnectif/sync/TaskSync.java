@@ -52,16 +52,22 @@ public final class TaskSync {
             }
         }
         Map<String, Map<String, Object>> before = state.tasks();
+        // a backfill brings over tasks made and completed before the install: their fields, not events that would
+        // start Connectif workflows for the past
+        boolean history = before.isEmpty() && onlyBackfill(exchange);
         List<ConnectifEvent> events = new ArrayList<>();
         List<ConnectifEvent> completions = new ArrayList<>();
         now.forEach((id, task) -> {
             Map<String, Object> old = before.get(id);
             if (old == null) {
-                events.add(taskEvent(ConnectifModel.TASK_CREATED, state, id, task));
+                if (!history) {
+                    events.add(taskEvent(ConnectifModel.TASK_CREATED, state, id, task));
+                }
             } else if (COMPARED.stream().anyMatch(field -> !Objects.equals(old.get(field), task.get(field)))) {
                 events.add(taskEvent(ConnectifModel.TASK_UPDATED, state, id, task));
             }
-            if (Boolean.TRUE.equals(task.get("completed")) && (old == null || !Boolean.TRUE.equals(old.get("completed")))) {
+            if (!history && Boolean.TRUE.equals(task.get("completed"))
+                    && (old == null || !Boolean.TRUE.equals(old.get("completed")))) {
                 completions.add(completion(state, id, task, exchange));
             }
         });
@@ -82,6 +88,11 @@ public final class TaskSync {
         SyncVariables.events(exchange, state.email() == null ? List.of() : events);
         exchange.setVariable(SyncVariables.COMPLETIONS, state.email() == null ? List.of() : completions);
         exchange.getMessage().setBody(openTaskFields(now));
+    }
+
+    private static boolean onlyBackfill(Exchange exchange) {
+        return exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events && !events.isEmpty()
+                && events.stream().allMatch(event -> Boolean.TRUE.equals(map(event).get("backfill")));
     }
 
     public void commit(Exchange exchange) {

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.reconcile;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -50,6 +51,10 @@ class BackfillTest extends ConnectorTestSupport {
             connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/" + id + "%40example.org"))
                     .withRequestBody(equalToJson("{\"ghl-last-note\":\"Met at the fair\"}")));
         }
+        // tasks made and completed before the install arrive as fields, not as events for the past
+        connectif.verify(5, patchRequestedFor(urlPathMatching("/contacts/email/.*"))
+                .withRequestBody(matchingJsonPath("$.ghl-open-task-count", equalTo("1"))));
+        connectif.verify(0, postRequestedFor(urlPathMatching("/custom-events/alias/ghl-task-.*")));
         assertEquals(5, backfill().path("enqueued").asInt());
         assertEquals(5, backfill().path("total").asInt());
         List<Long> sent = ghl.findAll(anyRequestedFor(anyUrl())).stream().map(r -> r.getLoggedDate().getTime()).sorted().toList();
@@ -78,7 +83,9 @@ class BackfillTest extends ConnectorTestSupport {
                 + "\"locationId\":\"" + LOCATION + "\",\"email\":\"{{request.path.[1]}}@example.org\",\"firstName\":\"Bo\","
                 + "\"dateUpdated\":\"2026-11-01T00:00:00.000Z\",\"tags\":[]}}", dailyRemaining, dailyLimit)
                 .withTransformers("response-template")));
-        ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/tasks")).willReturn(limited("{\"tasks\":[]}", dailyRemaining, dailyLimit)));
+        ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/tasks")).willReturn(limited("{\"tasks\":[{\"id\":\"t-open\","
+                + "\"title\":\"Call\",\"dueDate\":\"2026-12-01T10:00:00.000Z\",\"completed\":false},{\"id\":\"t-done\","
+                + "\"title\":\"Old call\",\"completed\":true}]}", dailyRemaining, dailyLimit)));
         ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/notes")).willReturn(limited("{\"notes\":[{\"id\":\"n1\","
                 + "\"body\":\"Met at the fair\",\"dateAdded\":\"2026-10-01T09:00:00.000Z\"}]}", dailyRemaining, dailyLimit)));
         ghl.stubFor(post("/contacts/search").atPriority(10).willReturn(limited(page("b1", 1, "b2", 2), dailyRemaining, dailyLimit)));
