@@ -43,6 +43,7 @@ WRITE_README=${WRITE_README:-1}
 KEEP=${KEEP:-0}
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
 
+source bench/lib.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-e2e-bench.XXXXXX")
 PG_DB=""
 TRAIN_PID=""
@@ -65,14 +66,10 @@ if [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
 fi
 # the connector runs from a copy, so that a rebuild of the checkout during the run changes nothing measured
 APP="$WORK/app"
-mkdir -p "$APP"
-cp target/ghl-connectif-sync.jar "$APP/"
-cp -r target/lib "$APP/lib"
-cp -r routes application.properties mapping.yaml "$APP/"
-unzip -tqq "$APP/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
+copy_connector "$ROOT" "$APP"
 echo "== connector: target/ghl-connectif-sync.jar of $(date -u -r target/ghl-connectif-sync.jar +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
-javac -nowarn -d "$WORK/classes" -cp "$APP/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+compile_bench "$WORK/classes" "$APP"
 CP="$WORK/classes:$APP/lib/*"
 TOOL=(java -Xmx1g -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP")
 "${TOOL[@]}" WebhookLoad keygen "$WORK/keys"

@@ -88,18 +88,12 @@ elif [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib
     (cd "$SOURCE" && mvn -B -q package -DskipTests)
 fi
 APP="$WORK/app"
-mkdir -p "$APP"
-cp "$SOURCE/target/ghl-connectif-sync.jar" "$APP/"
-cp -r "$SOURCE/target/lib" "$APP/lib"
-for f in routes application.properties mapping.yaml; do
-    [[ -e "$SOURCE/$f" ]] && cp -r "$SOURCE/$f" "$APP/"
-done
-unzip -tqq "$APP/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
+copy_connector "$SOURCE" "$APP"
 echo "== connector: $SOURCE/target/ghl-connectif-sync.jar of $(date -u -r "$SOURCE/target/ghl-connectif-sync.jar" +%FT%TZ)," \
     "with routes/ and application.properties of $SOURCE, copied to $APP"
 
 echo "== compiling bench/src into $WORK/classes"
-javac -nowarn -d "$WORK/classes" -cp "$APP/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+compile_bench "$WORK/classes" "$APP"
 CP="$WORK/classes:$APP/lib/*"
 LOAD=(java $LOAD_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" WebhookLoad)
 

@@ -12,3 +12,18 @@ stop() { # pid name: TERM, wait up to 60 s, then KILL
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
+
+copy_connector() { # source app: the built connector of source (jar, lib/, routes/, properties, mapping) into app
+    local source=$1 app=$2
+    mkdir -p "$app"
+    cp "$source/target/ghl-connectif-sync.jar" "$app/"
+    cp -r "$source/target/lib" "$app/lib"
+    for f in routes application.properties mapping.yaml; do
+        [[ -e "$source/$f" ]] && cp -r "$source/$f" "$app/"
+    done
+    unzip -tqq "$app/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
+}
+
+compile_bench() { # classes app: bench/src compiled into classes, against the connector's libraries in app
+    javac -nowarn -d "$1" -cp "$2/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+}
