@@ -378,13 +378,13 @@ public final class Dispatcher extends ServiceSupport {
         ApiException api = Failures.apiException(failure);
         Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
                 api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));
-        EVENTS_LOG.error("{}: failed {} in route {}: {}", describe(unit), summary, route, why.cause());
+        List<Long> ids = new ArrayList<>();
         for (InboxRow row : unit.rows()) {
-            long id = inbox.deadLetter(row, why);
+            ids.add(inbox.deadLetter(row, why));
             deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
-            LOG.error("Dead letter {}: {} for {} in location {} failed in route {}: {}", id, row.event().type(),
-                    row.event().contactKey(), row.event().locationId(), route, why.cause());
         }
+        EVENTS_LOG.error("{}: failed {} in route {}, dead letter {}: {}", describe(unit), summary, route,
+                ids.size() == 1 ? ids.get(0) : ids, why.cause());
         events(unit, DispatchStats.DEAD_LETTER);
         stats.failure(failure(unit, DispatchStats.DEAD_LETTER + " in " + route, why.cause()));
         pending.addAndGet(-unit.rows().size());

@@ -63,7 +63,8 @@ class OperabilityTest extends ConnectorTestSupport {
             assertTrue(synced.startsWith("INFO io.github.ghlconnectif.events"), synced);
             assertTrue(synced.contains("GHL calls 3, Connectif calls 1") && synced.contains("GHL traceId trace-c1"), synced);
             String failed = line(logs, "ContactUpdate for c2 in location " + LOCATION + ": failed in ");
-            assertTrue(failed.startsWith("ERROR") && failed.contains("GHL traceId trace-c2") && failed.contains("ghl-get-contact"),
+            assertTrue(failed.startsWith("ERROR") && failed.contains("GHL traceId trace-c2") && failed.contains("ghl-get-contact")
+                    && failed.contains("dead letter 1:"),
                     failed);
             assertFalse(logs.text().contains(PRIVATE_TOKEN));
         }
