@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.metrics;
 
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +17,9 @@ public final class ApiCalls {
     public static final String CONNECTIF = "connectif";
 
     /** One counted series: {@code status} is the HTTP status, or {@code error} when no answer came. */
-    public record Key(String target, String operation, String status) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key other) {
-            return toString().compareTo(other.toString());
-        }
+    public record Key(String target, String operation, String status) {
+        static final Comparator<Key> ORDER = Comparator.comparing(Key::target).thenComparing(Key::operation)
+                .thenComparing(Key::status);
     }
 
     /** What one flow run called; {@code ghlTraceId} is the last trace id GHL answered with. */
@@ -79,7 +78,7 @@ public final class ApiCalls {
     }
 
     public Map<Key, Long> counts() {
-        Map<Key, Long> snapshot = new TreeMap<>();
+        Map<Key, Long> snapshot = new TreeMap<>(Key.ORDER);
         counts.forEach((key, count) -> snapshot.put(key, count.sum()));
         return snapshot;
     }
