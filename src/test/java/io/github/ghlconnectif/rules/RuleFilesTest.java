@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
  * A rule added as one file to a copy of {@code routes/} (the shipped files untouched): "tag vip added: add the contact
  * to a workflow", with the connector booted as {@code java -jar} boots it.
  */
-class RuleFilesTest extends ConnectorTestSupport {
+public class RuleFilesTest extends ConnectorTestSupport {
 
-    static final String RULE = """
+    public static final String RULE = """
             - route:
                 id: rule-vip-welcome
                 from:

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -20,12 +21,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.connectif.ConnectifModel;
 import io.github.ghlconnectif.ghl.OpenApiContract;
+import io.github.ghlconnectif.rules.RuleFilesTest;
 import io.github.ghlconnectif.sandbox.ConnectifSimulator.Event;
+import io.github.ghlconnectif.support.Await;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,27 @@ class SandboxTest {
         assertEquals(true, grace.get(ConnectifModel.DELETED));
         assertTrue(sandbox.connectif().deleted().isEmpty());
         assertEquals(1, sandbox.connectif().events(ConnectifModel.TASK_COMPLETED).size());
+    }
+
+    @Test
+    void aRuleFileAndTheExampleRuleAddAdaToTheirWorkflowsInTheSandbox() throws Exception {
+        Path routes = Files.createDirectories(workDir.resolve("routes"));
+        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.yaml")) {
+            for (Path file : shipped) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Files.writeString(routes.resolve("vip-welcome.yaml"), RuleFilesTest.RULE);
+        start(Map.of("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml",
+                "rules.vip-to-workflow.enabled", "true"));
+        Await.until(sandbox::idle, Duration.ofSeconds(30), "the rules run");
+
+        String ada = sandbox.story().adaId();
+        assertEquals(Set.of("wf-vip", "vip-onboarding"), sandbox.ghl().workflows(ada), output());
+        assertEquals(Set.of(), sandbox.ghl().workflows(sandbox.story().graceId()));
+        assertEquals(0L, sandbox.connector().inbox().depth());
+        assertTrue(output().contains("[ghl] <- API call: added Ada Lovelace to workflow vip-onboarding"), output());
+        checkAgainstGhlSpec();
     }
 
     @Test
