@@ -24,6 +24,7 @@ import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.support.ConnectorTestSupport;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,15 @@ public class RuleFilesTest extends ConnectorTestSupport {
             }
         }
         Files.writeString(routes.resolve("vip-welcome.yaml"), RULE);
+        Files.writeString(routes.resolve("facts.yaml"), """
+                - route:
+                    id: rule-facts
+                    from:
+                      uri: direct:rule-facts
+                      steps:
+                        - to:
+                            uri: mock:facts
+                """);
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/(tasks|notes)")).willReturn(okJson("{\"tasks\":[],\"notes\":[]}")));
         ghl.stubFor(post(urlPathMatching("/contacts/[^/]+/workflow/wf-vip")).willReturn(okJson("{\"succeded\":true}")));
@@ -128,6 +138,50 @@ public class RuleFilesTest extends ConnectorTestSupport {
         ghl.verify(1, anyRequestedFor(anyUrl()));
         connectif.verify(0, anyRequestedFor(anyUrl()));
         assertEquals(0, deadLetters.count(new DeadLetters.Filter(null, null, null)));
+    }
+
+    @Test
+    void aRuleSeesWhatChangedInTheRun() throws Exception {
+        MockEndpoint facts = connector.camel().getEndpoint("mock:facts", MockEndpoint.class);
+        ghl.stubFor(get("/contacts/c5").willReturn(okJson("{\"contact\":{\"id\":\"c5\",\"locationId\":\"" + LOCATION
+                + "\",\"firstName\":\"Ada\",\"email\":\"c5@example.org\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\","
+                + "\"tags\":[\"Lead\",\"newsletter\"],\"customFields\":[{\"id\":\"f1\",\"value\":1}]}}")));
+        postGhlEvent("ContactCreate", "\"id\":\"c5\"");
+        connector.awaitIdle(Duration.ofSeconds(20));
+        Map<String, Object> first = facts.getReceivedExchanges().get(0).getVariables();
+        assertEquals(List.of("ContactCreate"), first.get("eventTypes"));
+        assertEquals(true, first.get("firstSync"));
+        assertEquals(List.of("Lead", "newsletter"), first.get("tagsAdded"));
+        assertEquals(List.of("customFields.f1", "email", "firstName", "id", "locationId", "tags"), first.get("changedFields"));
+        assertEquals("Ada", ((Map<?, ?>) first.get("contact")).get("firstName"));
+
+        // the worst GHL could send: tags not a list, custom fields without ids or not objects
+        ghl.stubFor(get("/contacts/c5").willReturn(okJson("{\"contact\":{\"id\":\"c5\",\"locationId\":\"" + LOCATION
+                + "\",\"firstName\":\"Ada\",\"email\":\"c5@example.org\",\"dateUpdated\":\"2026-11-29T06:05:00.000Z\","
+                + "\"tags\":\"vip\",\"customFields\":[null,5,{\"value\":2},{\"id\":\"f1\",\"value\":2}]}}")));
+        postGhlEvent("ContactUpdate", "\"id\":\"c5\"");
+        postGhlEvent("TaskCreate", "\"id\":\"t1\",\"contactId\":\"c5\",\"title\":\"Call back\"");
+        connector.awaitIdle(Duration.ofSeconds(20));
+        Map<String, Object> second = facts.getReceivedExchanges().get(1).getVariables();
+        assertEquals(false, second.get("firstSync"));
+        assertEquals(List.of(), second.get("tagsAdded"));
+        assertEquals(List.of("Lead", "newsletter"), second.get("tagsRemoved"));
+        assertEquals(List.of("customFields.f1", "tags"), second.get("changedFields"));
+        Map<String, Object> third = facts.getReceivedExchanges().get(2).getVariables();
+        assertEquals(List.of("TaskCreate"), third.get("eventTypes"));
+        assertEquals("Call back", ((Map<?, ?>) third.get("task")).get("title"));
+        assertEquals(List.of(), third.get("changedFields"));
+        assertEquals("c5", facts.getReceivedExchanges().get(2).getMessage().getHeader("contactId"));
+
+        // GHL answering an older version than the rules saw changes nothing
+        ghl.stubFor(get("/contacts/c5").willReturn(okJson("{\"contact\":{\"id\":\"c5\",\"locationId\":\"" + LOCATION
+                + "\",\"firstName\":\"Old\",\"dateUpdated\":\"2026-11-29T05:00:00.000Z\",\"tags\":[]}}")));
+        postGhlEvent("ContactUpdate", "\"id\":\"c5\"");
+        connector.awaitIdle(Duration.ofSeconds(20));
+        Map<String, Object> fourth = facts.getReceivedExchanges().get(3).getVariables();
+        assertEquals(List.of(), fourth.get("changedFields"));
+        assertEquals(List.of(), fourth.get("tagsAdded"));
+        assertEquals(List.of(), fourth.get("tagsRemoved"));
     }
 
     private void contact(String id, String dateUpdated, String name, String tags) {
