@@ -126,6 +126,12 @@ public final class Dispatcher extends ServiceSupport {
         }
     }
 
+    /** Events stored by a flow itself (a rule's run): counted as pending, and looked at now. */
+    public void stored(int count) {
+        pending.addAndGet(count);
+        wake();
+    }
+
     public int inFlight() {
         return inFlight.get();
     }

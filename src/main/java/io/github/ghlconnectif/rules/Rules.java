@@ -131,10 +131,20 @@ public final class Rules {
             payload.put("event", lead(exchange));
             String key = "rule:" + UUID.nameUUIDFromBytes((rule + "\n" + (runKey != null ? runKey : UUID.randomUUID()))
                     .getBytes(StandardCharsets.UTF_8));
+            // each rule keeps its own order per contact, apart from the contact's events and the other rules
+            String order = rule + "|" + locationId + "|" + contactId;
             rows.add(new InboxEvent(key, SOURCE, String.valueOf(headers.get(Dispatcher.EVENT_TYPE)), locationId,
-                    rule + "|" + locationId + "|" + contactId, json(payload)));
+                    order.length() <= 200 ? order : rule + "|" + UUID.nameUUIDFromBytes(order.getBytes(StandardCharsets.UTF_8)),
+                    json(payload)));
         }
-        inbox.accept(rows);
+        int stored = 0;
+        for (boolean fresh : inbox.accept(rows)) {
+            stored += fresh ? 1 : 0;
+        }
+        Dispatcher dispatcher = camel.getRegistry().findSingleByType(Dispatcher.class);
+        if (dispatcher != null) {
+            dispatcher.stored(stored);
+        }
         if (change != null) {
             fields.save(locationId, contactId, change);
         }
