@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -78,8 +79,14 @@ public final class IntakeGuard implements Handler<RoutingContext> {
         context.next();
     }
 
-    /** A request failed further on, before the intake answered: a body over the limit (chunked) answers 413 in JSON. */
+    /**
+     * A request failed further on, before the intake answered: a body over the limit (chunked) answers 413 in JSON; a
+     * connection this guard cut, or the sender closed, needs no answer and no error line.
+     */
     public void answerFailure(RoutingContext context) {
+        if (context.failure() instanceof HttpClosedException || context.response().closed()) {
+            return;
+        }
         if (context.statusCode() == 413 && !context.response().headWritten()) {
             refuse(context, 413, "rejected", "body over " + maxBodyBytes + " bytes (intake.max-body-bytes)");
         } else {
