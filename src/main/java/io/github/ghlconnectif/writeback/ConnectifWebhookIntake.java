@@ -118,7 +118,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
                 throw new IllegalArgumentException("field " + field + " is not a GHL id");
             }
         }
-        if (email != null && (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches())) {
+        if (email != null && !isEmail(email)) {
             throw new IllegalArgumentException("field email is not an email address");
         }
         for (String field : action.required()) {
@@ -139,6 +139,10 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         String key = "connectif:" + (eventId != null && eventId.length() <= 150 ? eventId : "sha256:" + sha256(raw));
         String contactKey = contactId != null ? contactId : "email:" + email.toLowerCase();
         return new InboxEvent(key, SOURCE, action.id(), location, contactKey.length() <= 200 ? contactKey : sha256(contactKey), raw);
+    }
+
+    static boolean isEmail(String text) {
+        return text.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(text).matches();
     }
 
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
