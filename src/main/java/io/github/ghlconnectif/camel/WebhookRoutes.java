@@ -30,6 +30,7 @@ import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,9 +148,15 @@ public final class WebhookRoutes extends RouteBuilder {
             LOG.info("No HTTP server of Camel Main's (camel.server.enabled=false): whoever serves the routes limits request bodies");
             return;
         }
+        MainHttpServer server = camel.hasService(MainHttpServer.class);
+        if (server != null) {
+            // a body buffer sized once from Content-Length, instead of doubling as it grows: what the guard reserves is
+            // what the heap holds
+            server.getBodyHandler().setPreallocateBodyBuffer(true);
+        }
         int maxBodyBytes = settings.getInt("intake.max-body-bytes", 262_144);
         IntakeGuard guard = new IntakeGuard(router.vertx(), maxBodyBytes,
-                settings.getLong("intake.max-buffered-bytes", 33_554_432),
+                settings.getLong("intake.max-buffered-bytes", 16_777_216),
                 settings.getDuration("intake.read-timeout", Duration.ofSeconds(10)), counters);
         // a chunked body over the limit fails in the body handler: answered as the intake does, not in Vert.x's plain text
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
