@@ -3,29 +3,38 @@ package io.github.ghlconnectif.camel;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.EventKeys;
 import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.JobRuns;
 import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
+import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.SignatureVerifier;
 import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
+import io.github.ghlconnectif.writeback.WriteAction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.builder.RouteBuilder;
@@ -82,14 +91,14 @@ public final class WebhookRoutes extends RouteBuilder {
 
         from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
                 .routeId("ghl-webhook-intake")
-                .process(new GhlWebhookIntake(verifier(settings), connector.mapper(), writer, pending, counters,
+                .process(new GhlWebhookIntake(verifier(settings), gate(connector), connector.mapper(), writer, pending, counters,
                         settings.getInt("intake.max-body-bytes", 1_048_576), settings.getLong("intake.max-pending", 100_000),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
         from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
                 .routeId("connectif-webhook-intake")
                 .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
-                        connector.defaultLocationId().orElse(null), connector.mapper(), writer, counters,
+                        connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         settings.getInt("intake.max-body-bytes", 1_048_576),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
@@ -130,6 +139,24 @@ public final class WebhookRoutes extends RouteBuilder {
                     }
                 });
 
+        // keys of events past ghl.webhook.max-age protect nothing: such webhooks are refused by their timestamp
+        EventKeys eventKeys = new EventKeys(connector.store());
+        Duration maxAge = settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3));
+        int purgeBatch = settings.getInt("store.purge-batch", 500);
+        from("quartz://ghl/store-purge?cron={{store.purge-cron}}&stateful=true")
+                .routeId("store-purge-timer")
+                .filter(exchange -> jobRuns.claim("store-purge", exchange.getMessage()
+                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
+                .to("direct:store-purge");
+        from("direct:store-purge")
+                .routeId("store-purge")
+                .process(exchange -> {
+                    Instant now = Instant.now();
+                    int keys = eventKeys.purgeReceivedBefore(now.minus(maxAge), purgeBatch);
+                    int states = connector.isOAuth() ? connector.oauthStates().purgeUsedBefore(now.minus(OAuthStates.LIFETIME)) : 0;
+                    LOG.info("Store purge: {} event keys older than {}, {} used OAuth states", keys, maxAge, states);
+                });
+
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
                 .process(new AppLifecycle(connector));
@@ -137,9 +164,32 @@ public final class WebhookRoutes extends RouteBuilder {
 
     /** The location of the private token, or every location that installed the app. */
     private static Set<String> reconciledLocations(Connector connector) {
-        Set<String> locations = new TreeSet<>(connector.locations().installed());
-        connector.defaultLocationId().ifPresent(locations::add);
-        return locations;
+        return connector.servedLocations().all();
+    }
+
+    /** {@code connectif.actions.allowed}, by default every action that deletes nothing. */
+    private static Set<WriteAction> allowedActions(Settings settings) {
+        Set<String> listed = settings.getSet("connectif.actions.allowed");
+        if (listed.isEmpty()) {
+            return EnumSet.copyOf(Arrays.stream(WriteAction.values()).filter(action -> !action.destructive()).toList());
+        }
+        Set<WriteAction> allowed = EnumSet.noneOf(WriteAction.class);
+        for (String id : listed) {
+            allowed.add(WriteAction.find(id).orElseThrow(() -> new ConfigurationException("connectif.actions.allowed names"
+                    + " an unknown action '" + id + "' (one of " + WriteAction.ids() + ")")));
+        }
+        return allowed;
+    }
+
+    private static GhlEventGate gate(Connector connector) {
+        Settings settings = connector.settings();
+        Optional<String> appId = connector.appId();
+        if (appId.isEmpty()) {
+            LOG.warn("ghl.oauth.app-id is not set: the appId of GHL webhooks is not checked, only their location");
+        }
+        return new GhlEventGate(appId, connector.servedLocations(), connector.isOAuth(),
+                settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3)),
+                settings.getDuration("ghl.webhook.max-clock-skew", Duration.ofMinutes(5)), Clock.systemUTC());
     }
 
     private static SignatureVerifier verifier(Settings settings) {

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -167,7 +169,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
         send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
         stubTasks("{\"id\":\"t1\",\"title\":\"Call back\",\"dueDate\":\"2026-12-01T10:00:00.000Z\",\"completed\":true}");
         String complete = "\"id\":\"t1\",\"contactId\":\"" + CONTACT + "\",\"title\":\"Call back\","
-                + "\"timestamp\":\"2026-11-29T07:30:00+01:00\"";
+                + "\"timestamp\":\"" + OffsetDateTime.now(ZoneOffset.ofHours(1)) + "\"";
 
         send("TaskComplete", complete);
         send("TaskComplete", complete);

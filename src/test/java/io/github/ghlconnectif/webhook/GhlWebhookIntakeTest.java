@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -224,6 +225,6 @@ class GhlWebhookIntakeTest {
     static byte[] contactUpdate(String contactId, String webhookId) {
         return bytes("{\"type\":\"ContactUpdate\",\"locationId\":\"" + LOCATION + "\",\"id\":\"" + contactId
                 + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"webhookId\":\"" + webhookId
-                + "\",\"timestamp\":\"2026-11-29T06:00:00Z\"}");
+                + "\",\"timestamp\":\"" + Instant.now() + "\"}");
     }
 }
