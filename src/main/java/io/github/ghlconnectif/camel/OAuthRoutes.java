@@ -125,10 +125,13 @@ public final class OAuthRoutes extends RouteBuilder {
         if (header == null) {
             return null;
         }
-        for (String pair : header.split(";")) {
+        // browsers send name=value; pairs; RFC 2965 clients (Java's CookieManager) quote values and separate with commas
+        for (String pair : header.split("[;,]")) {
             String[] nameValue = pair.trim().split("=", 2);
             if (nameValue.length == 2 && nameValue[0].equals(OAuthStates.COOKIE)) {
-                return nameValue[1].trim();
+                String value = nameValue[1].trim();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
             }
         }
         return null;
