@@ -121,11 +121,7 @@ public final class WebhookRoutes extends RouteBuilder {
         // each scheduled time runs once: Quartz fires it on one instance (clustered on PostgreSQL), and the job_run
         // row also keeps a misfire recovery or a clock step from running a time twice
         JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
-        from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
-                .routeId("ghl-reconcile-timer")
-                .filter(exchange -> jobRuns.claim("reconcile", exchange.getMessage()
-                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
-                .to("direct:ghl-reconcile");
+        scheduled("reconcile", "sync.reconcile.cron", "ghl-reconcile-timer", "direct:ghl-reconcile", jobRuns);
         from("direct:ghl-reconcile")
                 .routeId("ghl-reconcile")
                 .process(exchange -> {
@@ -143,11 +139,7 @@ public final class WebhookRoutes extends RouteBuilder {
         EventKeys eventKeys = new EventKeys(connector.store());
         Duration maxAge = settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3));
         int purgeBatch = settings.getInt("store.purge-batch", 500);
-        from("quartz://ghl/store-purge?cron={{store.purge-cron}}&stateful=true")
-                .routeId("store-purge-timer")
-                .filter(exchange -> jobRuns.claim("store-purge", exchange.getMessage()
-                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
-                .to("direct:store-purge");
+        scheduled("store-purge", "store.purge-cron", "store-purge-timer", "direct:store-purge", jobRuns);
         from("direct:store-purge")
                 .routeId("store-purge")
                 .process(exchange -> {
@@ -160,6 +152,15 @@ public final class WebhookRoutes extends RouteBuilder {
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
                 .process(new AppLifecycle(connector));
+    }
+
+    /** A Quartz timer on the cron of {@code cronProperty} that sends each scheduled time to {@code target} once. */
+    private void scheduled(String job, String cronProperty, String routeId, String target, JobRuns jobRuns) {
+        from("quartz://ghl/" + job + "?cron={{" + cronProperty + "}}&stateful=true")
+                .routeId(routeId)
+                .filter(exchange -> jobRuns.claim(job, exchange.getMessage()
+                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
+                .to(target);
     }
 
     /** The location of the private token, or every location that installed the app. */
