@@ -77,10 +77,20 @@ public final class Dispatcher extends ServiceSupport {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Contacts handed to the workers and not finished (running or queued). */
     private final AtomicInteger contactsInFlight = new AtomicInteger();
-    /** Rows whose flow succeeded, removed from the inbox in one transaction by the loop (one commit per run was the cost). */
-    private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
+    /**
+     * Contacts this instance holds: claimed and not yet released. A contact is released only once its rows left the
+     * inbox or were handed back, so that a claim never takes a contact's later rows while earlier ones are in flight.
+     */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Rows claimed and not yet released, whose leases the loop renews. */
+    private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+    /** Contact runs that ended: their succeeded rows are removed in one transaction by the loop, then they are released. */
+    private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
+    private record Ended(String contact, List<Long> rows, List<Long> succeeded) {
+    }
+
     private volatile boolean running;
     private boolean signalled;
     private Thread loop;
@@ -190,7 +200,7 @@ public final class Dispatcher extends ServiceSupport {
                     nextRefresh = now + TimeUnit.SECONDS.toNanos(5);
                 }
                 if (now >= nextHeartbeat && inFlight.get() > 0) {
-                    inbox.renewLeases(options.owner(), options.lease());
+                    inbox.renewLeases(List.copyOf(claimed), options.lease());
                     nextHeartbeat = now + options.lease().toNanos() / 3;
                 }
                 int room = options.batchSize() - inFlight.get();
@@ -204,7 +214,7 @@ public final class Dispatcher extends ServiceSupport {
                 if (busy || targetDown.getAsBoolean()) {
                     room = 0;
                 }
-                List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease()) : List.of();
+                List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease(), held) : List.of();
                 if (rows.isEmpty()) {
                     await(options.pollInterval());
                 } else {
@@ -236,14 +246,19 @@ public final class Dispatcher extends ServiceSupport {
         Map<String, List<InboxRow>> byContact = new LinkedHashMap<>();
         for (InboxRow row : rows) {
             byContact.computeIfAbsent(row.event().contactKey(), key -> new ArrayList<>()).add(row);
+            claimed.add(row.id());
         }
-        for (List<InboxRow> contactRows : byContact.values()) {
+        held.addAll(byContact.keySet());
+        for (Map.Entry<String, List<InboxRow>> contact : byContact.entrySet()) {
+            List<InboxRow> contactRows = contact.getValue();
             inFlight.addAndGet(contactRows.size());
             contactsInFlight.incrementAndGet();
             workers.execute(() -> {
+                List<Long> succeeded = new ArrayList<>();
                 try {
-                    runContact(contactRows);
+                    runContact(contactRows, succeeded);
                 } finally {
+                    ended.add(new Ended(contact.getKey(), contactRows.stream().map(InboxRow::id).toList(), succeeded));
                     inFlight.addAndGet(-contactRows.size());
                     contactsInFlight.decrementAndGet();
                     wake();
@@ -253,7 +268,7 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     /** Runs one contact's units in order; stops at the first transient failure, handing the rest back. */
-    private void runContact(List<InboxRow> rows) {
+    private void runContact(List<InboxRow> rows, List<Long> succeeded) {
         List<Map<String, Object>> events = new ArrayList<>();
         for (InboxRow row : rows) {
             events.add(parse(row));
@@ -264,7 +279,7 @@ public final class Dispatcher extends ServiceSupport {
             if (uninstalled.contains(unit.lead().event().locationId())) {
                 LOG.info("Skipped {} for {}: location {} uninstalled the app", unit.lead().event().type(),
                         unit.lead().event().contactKey(), unit.lead().event().locationId());
-                finish(unit);
+                finish(unit, succeeded);
                 events(unit, DispatchStats.SKIPPED);
                 continue;
             }
@@ -281,7 +296,7 @@ public final class Dispatcher extends ServiceSupport {
             Throwable failure = result.getException();
             boolean down = failure != null && targetDown.getAsBoolean();
             if (failure == null) {
-                finish(unit);
+                finish(unit, succeeded);
                 events(unit, DispatchStats.SYNCED);
                 EVENTS_LOG.info("{}: synced {}", describe(unit), summary(nanos, calls));
             } else if (Failures.isTransient(failure) && (down || unit.lead().attempts() + 1 < options.maxAttempts())) {
@@ -334,24 +349,34 @@ public final class Dispatcher extends ServiceSupport {
         return result;
     }
 
-    private void finish(DispatchUnit unit) {
-        finished.addAll(unit.ids());
+    private void finish(DispatchUnit unit, List<Long> succeeded) {
+        succeeded.addAll(unit.ids());
         pending.addAndGet(-unit.rows().size());
     }
 
-    /** A run that succeeded but whose rows are not removed yet runs again after a crash: the flows are idempotent. */
+    /**
+     * Removes the succeeded rows of the runs that ended, in one transaction, and releases their contacts. A run that
+     * succeeded but whose rows are not removed yet runs again after a crash: the flows are idempotent.
+     */
     private void removeFinished() {
-        List<Long> ids = new ArrayList<>();
-        for (Long id = finished.poll(); id != null; id = finished.poll()) {
-            ids.add(id);
+        List<Ended> runs = new ArrayList<>();
+        for (Ended run = ended.poll(); run != null; run = ended.poll()) {
+            runs.add(run);
         }
-        if (!ids.isEmpty()) {
-            try {
-                inbox.complete(ids);
-            } catch (RuntimeException e) {
-                finished.addAll(ids);
-                throw e;
-            }
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>();
+        runs.forEach(run -> ids.addAll(run.succeeded()));
+        try {
+            inbox.complete(ids);
+        } catch (RuntimeException e) {
+            ended.addAll(runs);
+            throw e;
+        }
+        for (Ended run : runs) {
+            run.rows().forEach(claimed::remove);
+            held.remove(run.contact());
         }
     }
 

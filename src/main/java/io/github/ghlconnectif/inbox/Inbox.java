@@ -30,7 +30,12 @@ public final class Inbox {
     private static final String ROW_COLUMNS =
             "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts";
 
+    /** Rows read per query of a claim's walk. */
+    private static final int PAGE = 256;
+
     private final Store store;
+    /** Where the next claim's walk starts: 0 for the head, else the last id the previous walk read. */
+    private volatile long resumeAfter;
 
     public Inbox(Store store) {
         this.store = store;
@@ -78,6 +83,17 @@ public final class Inbox {
 
     /** Claims up to {@code max} rows whose contact is not held by anyone, oldest first, for {@code lease}. */
     public List<InboxRow> claim(String owner, int max, Duration lease) {
+        return claim(owner, max, lease, Set.of());
+    }
+
+    /**
+     * Claims up to {@code max} rows, oldest first, for {@code lease}: rows of contacts not in {@code held} (this
+     * instance's contacts in flight), not claimed by another instance and not waiting for a retry. A claim walks the
+     * primary key and reads at most {@link #scanLimit} rows whatever the backlog; when it stops there with room left,
+     * the next claim goes on from where this one stopped, so that a long run of rows of held or waiting contacts
+     * delays the others by a few claims, not until it is gone.
+     */
+    public List<InboxRow> claim(String owner, int max, Duration lease, Set<String> held) {
         Instant now = Instant.now();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
@@ -86,7 +102,7 @@ public final class Inbox {
                         "SELECT id FROM dispatch_lock WHERE id = 1 FOR UPDATE")) {
                     lock.executeQuery().close();
                 }
-                List<InboxRow> rows = claimable(connection, max, now);
+                List<InboxRow> rows = claimable(connection, max, now, held);
                 if (!rows.isEmpty()) {
                     try (PreparedStatement update = connection.prepareStatement(
                             "UPDATE inbox SET status = 'claimed', claimed_by = ?, lease_until = ? WHERE id = ?")) {
@@ -110,15 +126,24 @@ public final class Inbox {
         }
     }
 
-    /** Removes rows whose flow succeeded. */
+    /** Removes rows whose flow succeeded, in one transaction. */
     public void complete(Collection<Long> ids) {
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-            for (Long id : ids) {
-                statement.setLong(1, id);
-                statement.addBatch();
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+                for (Long id : ids) {
+                    statement.setLong(1, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
-            statement.executeBatch();
         } catch (SQLException e) {
             throw new StoreException("Cannot remove processed inbox rows", e);
         }
@@ -197,14 +222,27 @@ public final class Inbox {
         }
     }
 
-    /** Extends the lease of every row this owner holds. */
-    public void renewLeases(String owner, Duration lease) {
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE inbox SET lease_until = ? WHERE claimed_by = ? AND status = 'claimed'")) {
-            statement.setObject(1, utc(Instant.now().plus(lease)));
-            statement.setString(2, owner);
-            statement.executeUpdate();
+    /** Extends the lease of the given rows (those this instance holds). */
+    public void renewLeases(Collection<Long> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = store.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'claimed'")) {
+                OffsetDateTime until = utc(Instant.now().plus(lease));
+                for (Long id : ids) {
+                    statement.setObject(1, until);
+                    statement.setLong(2, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StoreException("Cannot renew inbox leases", e);
         }
@@ -221,31 +259,73 @@ public final class Inbox {
         }
     }
 
-    private List<InboxRow> claimable(Connection connection, int max, Instant now) throws SQLException {
-        String sql = "SELECT " + ROW_COLUMNS + " FROM inbox"
-                + " WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'claimed' AND lease_until < ?))"
-                + " AND contact_key NOT IN (SELECT contact_key FROM inbox"
-                + "   WHERE (status = 'claimed' AND lease_until >= ?) OR (status = 'pending' AND next_attempt_at > ?))"
-                + " ORDER BY id FETCH FIRST ? ROWS ONLY"
-                + (store.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "");
+    /**
+     * Walks the inbox in id order from the head (or from where the last claim stopped) and takes the rows a contact may
+     * run now. A contact is skipped from its first row that cannot run (held here, claimed elsewhere, waiting for a
+     * retry) on, so that its later rows wait behind it. A walk that did not start at the head may find a contact whose
+     * earlier rows lie behind the start: the first row it would take of each contact is checked to be the first one.
+     */
+    private List<InboxRow> claimable(Connection connection, int max, Instant now, Set<String> held) throws SQLException {
+        long from = resumeAfter;
+        Set<String> skipped = new HashSet<>();
+        Set<String> taking = new HashSet<>();
         List<InboxRow> rows = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            OffsetDateTime at = utc(now);
-            statement.setObject(1, at);
-            statement.setObject(2, at);
-            statement.setObject(3, at);
-            statement.setObject(4, at);
-            statement.setInt(5, max);
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
-                            result.getString("source"), result.getString("event_type"), result.getString("location_id"),
-                            result.getString("contact_key"), result.getString("payload")),
-                            result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts")));
+        int scanned = 0;
+        int limit = scanLimit(max);
+        long last = from;
+        boolean end = false;
+        try (PreparedStatement page = connection.prepareStatement("SELECT " + ROW_COLUMNS
+                + ", status, next_attempt_at, lease_until FROM inbox WHERE id > ? ORDER BY id FETCH FIRST " + PAGE + " ROWS ONLY");
+                PreparedStatement first = connection.prepareStatement(
+                        "SELECT id FROM inbox WHERE contact_key = ? ORDER BY id FETCH FIRST 1 ROWS ONLY")) {
+            while (rows.size() < max && scanned < limit && !end) {
+                page.setLong(1, last);
+                int read = 0;
+                try (ResultSet result = page.executeQuery()) {
+                    while (result.next()) {
+                        read++;
+                        last = result.getLong("id");
+                        String contact = result.getString("contact_key");
+                        if (rows.size() >= max || held.contains(contact) || skipped.contains(contact)) {
+                            continue;
+                        }
+                        boolean waiting = "pending".equals(result.getString("status"))
+                                ? result.getObject("next_attempt_at", OffsetDateTime.class).toInstant().isAfter(now)
+                                : !result.getObject("lease_until", OffsetDateTime.class).toInstant().isBefore(now);
+                        if (waiting || (from > 0 && !taking.contains(contact) && hasEarlierRow(first, contact, last))) {
+                            skipped.add(contact);
+                            continue;
+                        }
+                        taking.add(contact);
+                        rows.add(row(result));
+                    }
                 }
+                scanned += read;
+                end = read < PAGE;
             }
         }
+        resumeAfter = end || rows.size() >= max ? 0 : last;
         return rows;
+    }
+
+    /** Rows a claim reads at most: a few claim batches, so that the rows held in flight cannot hide what is left. */
+    static int scanLimit(int max) {
+        return 4 * PAGE + 4 * max;
+    }
+
+    /** A walk that did not start at the head may meet a contact past its first row, whose earlier rows run first. */
+    private static boolean hasEarlierRow(PreparedStatement first, String contact, long id) throws SQLException {
+        first.setString(1, contact);
+        try (ResultSet result = first.executeQuery()) {
+            return result.next() && result.getLong(1) < id;
+        }
+    }
+
+    private static InboxRow row(ResultSet result) throws SQLException {
+        return new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
+                result.getString("source"), result.getString("event_type"), result.getString("location_id"),
+                result.getString("contact_key"), result.getString("payload")),
+                result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"));
     }
 
     private Set<String> existingKeys(Connection connection, List<InboxEvent> events) throws SQLException {
