@@ -30,6 +30,7 @@ import io.github.ghlconnectif.camel.GhlOperationProcessor;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.metrics.DispatchStats;
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -84,11 +85,19 @@ public final class Dispatcher extends ServiceSupport {
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** Rows claimed and not yet released, whose leases the loop renews. */
     private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
-    /** Contact runs that ended: their succeeded rows are removed in one transaction by the loop, then they are released. */
+    /**
+     * Contact runs that ended: the loop commits their writes and removes their succeeded rows in one transaction
+     * (one commit per run, or fewer, was the cost), then releases their contacts.
+     */
     private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
-    private record Ended(String contact, List<Long> rows, List<Long> succeeded) {
+    /**
+     * A contact's run that ended, to be committed: its rows, those whose flow succeeded, the store writes of its flows
+     * (with its retry or dead letters), and what to do once they are committed.
+     */
+    private record Ended(String contact, List<InboxRow> rows, List<Long> succeeded, RunWrites writes,
+            List<Runnable> afterCommit) {
     }
 
     private volatile boolean running;
@@ -178,7 +187,7 @@ public final class Dispatcher extends ServiceSupport {
             }
         }
         try {
-            removeFinished();
+            commitEnded();
         } catch (RuntimeException e) {
             LOG.warn("Could not remove the last processed events from the inbox; they run again at the next start: {}",
                     e.getMessage());
@@ -209,7 +218,7 @@ public final class Dispatcher extends ServiceSupport {
                 // finished contact (finished rows are removed before the next claim, since they still hold their contact)
                 boolean busy = contactsInFlight.get() >= options.concurrency() && room < Math.max(1, options.batchSize() / 4);
                 if (!busy) {
-                    removeFinished();
+                    commitEnded();
                 }
                 if (busy || targetDown.getAsBoolean()) {
                     room = 0;
@@ -254,11 +263,12 @@ public final class Dispatcher extends ServiceSupport {
             inFlight.addAndGet(contactRows.size());
             contactsInFlight.incrementAndGet();
             workers.execute(() -> {
-                List<Long> succeeded = new ArrayList<>();
+                Ended run = new Ended(contact.getKey(), contactRows, new ArrayList<>(), RunWrites.begin(), new ArrayList<>());
                 try {
-                    runContact(contactRows, succeeded);
+                    runContact(run);
                 } finally {
-                    ended.add(new Ended(contact.getKey(), contactRows.stream().map(InboxRow::id).toList(), succeeded));
+                    run.writes().end();
+                    ended.add(run);
                     inFlight.addAndGet(-contactRows.size());
                     contactsInFlight.decrementAndGet();
                     wake();
@@ -268,7 +278,8 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     /** Runs one contact's units in order; stops at the first transient failure, handing the rest back. */
-    private void runContact(List<InboxRow> rows, List<Long> succeeded) {
+    private void runContact(Ended run) {
+        List<InboxRow> rows = run.rows();
         List<Map<String, Object>> events = new ArrayList<>();
         for (InboxRow row : rows) {
             events.add(parse(row));
@@ -279,7 +290,7 @@ public final class Dispatcher extends ServiceSupport {
             if (uninstalled.contains(unit.lead().event().locationId())) {
                 LOG.info("Skipped {} for {}: location {} uninstalled the app", unit.lead().event().type(),
                         unit.lead().event().contactKey(), unit.lead().event().locationId());
-                finish(unit, succeeded);
+                finish(unit, run.succeeded());
                 events(unit, DispatchStats.SKIPPED);
                 continue;
             }
@@ -296,16 +307,16 @@ public final class Dispatcher extends ServiceSupport {
             Throwable failure = result.getException();
             boolean down = failure != null && targetDown.getAsBoolean();
             if (failure == null) {
-                finish(unit, succeeded);
+                finish(unit, run.succeeded());
                 events(unit, DispatchStats.SYNCED);
                 EVENTS_LOG.info("{}: synced {}", describe(unit), summary(nanos, calls));
             } else if (Failures.isTransient(failure) && (down || unit.lead().attempts() + 1 < options.maxAttempts())) {
                 List<Long> rest = new ArrayList<>();
                 units.subList(i, units.size()).forEach(remaining -> rest.addAll(remaining.ids()));
-                retryLater(unit, rest, failure, !down, summary(nanos, calls));
+                retryLater(run, unit, rest, failure, !down, summary(nanos, calls));
                 return;
             } else {
-                deadLetter(unit, result, failure, summary(nanos, calls));
+                deadLetter(run, unit, result, failure, summary(nanos, calls));
             }
         }
     }
@@ -355,10 +366,12 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     /**
-     * Removes the succeeded rows of the runs that ended, in one transaction, and releases their contacts. A run that
-     * succeeded but whose rows are not removed yet runs again after a crash: the flows are idempotent.
+     * Commits the runs that ended in one transaction and releases their contacts. A run that succeeded but is not
+     * committed yet runs again after a crash: the flows are idempotent. When the joint commit fails, each run is
+     * committed alone, so that one whose writes the store refuses does not hold back the others; that one's events
+     * are handed back to run again (or dead-lettered after the last attempt).
      */
-    private void removeFinished() {
+    private void commitEnded() {
         List<Ended> runs = new ArrayList<>();
         for (Ended run = ended.poll(); run != null; run = ended.poll()) {
             runs.add(run);
@@ -366,21 +379,57 @@ public final class Dispatcher extends ServiceSupport {
         if (runs.isEmpty()) {
             return;
         }
-        List<Long> ids = new ArrayList<>();
-        runs.forEach(run -> ids.addAll(run.succeeded()));
         try {
-            inbox.complete(ids);
+            inbox.commit(runs.stream().map(Ended::writes).toList(), runs.stream().flatMap(run -> run.succeeded().stream()).toList());
+            runs.forEach(this::release);
+            return;
         } catch (RuntimeException e) {
-            ended.addAll(runs);
-            throw e;
+            if (runs.size() > 1) {
+                LOG.debug("Could not commit {} runs together, committing each alone: {}", runs.size(), e.getMessage());
+            }
         }
-        for (Ended run : runs) {
-            run.rows().forEach(claimed::remove);
-            held.remove(run.contact());
+        for (int i = 0; i < runs.size(); i++) {
+            Ended run = runs.get(i);
+            try {
+                try {
+                    inbox.commit(List.of(run.writes()), run.succeeded());
+                } catch (RuntimeException e) {
+                    giveBack(run, e);
+                }
+            } catch (RuntimeException storeDown) {
+                ended.addAll(runs.subList(i, runs.size()));
+                throw storeDown;
+            }
+            release(run);
         }
     }
 
-    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt, String summary) {
+    private void release(Ended run) {
+        run.afterCommit().forEach(Runnable::run);
+        run.rows().forEach(row -> claimed.remove(row.id()));
+        held.remove(run.contact());
+    }
+
+    /** The store refused the writes of a run: its events run again, or go to the dead letters after the last attempt. */
+    private void giveBack(Ended run, RuntimeException failure) {
+        InboxRow lead = run.rows().get(0);
+        String cause = mask.apply(Failures.describe(failure));
+        run.afterCommit().clear();
+        if (lead.attempts() + 1 < options.maxAttempts()) {
+            LOG.warn("Could not store the outcome of the events of {}; they run again: {}", run.contact(), cause);
+            inbox.retryLater(run.rows().stream().map(InboxRow::id).toList(), Instant.now().plus(options.initialDelay()),
+                    cause, true);
+        } else {
+            LOG.error("Could not store the outcome of the events of {} after {} attempts; dead-lettered: {}", run.contact(),
+                    lead.attempts() + 1, cause);
+            for (InboxRow row : run.rows()) {
+                inbox.deadLetter(row, new Inbox.Failure("store", cause, null, null));
+            }
+        }
+    }
+
+    private void retryLater(Ended run, DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt,
+            String summary) {
         retries.incrementAndGet();
         int attempt = unit.lead().attempts() + 1;
         long ceiling = Math.min(options.maxDelay().toMillis(), options.initialDelay().toMillis() << Math.min(attempt - 1, 20));
@@ -390,7 +439,8 @@ public final class Dispatcher extends ServiceSupport {
         stats.failure(failure(unit, "retry " + attempt + " of " + options.maxAttempts(), cause));
         EVENTS_LOG.warn("{}: failed {}, attempt {} of {}, retrying in {} ms: {}", describe(unit), summary, attempt,
                 options.maxAttempts(), delay, cause);
-        inbox.retryLater(ids, Instant.now().plusMillis(delay), cause, countAttempt);
+        Instant notBefore = Instant.now().plusMillis(delay);
+        run.writes().add(connection -> inbox.retryLater(connection, ids, notBefore, cause, countAttempt));
     }
 
     private static DispatchStats.Failure failure(DispatchUnit unit, String outcome, String cause) {
@@ -398,18 +448,23 @@ public final class Dispatcher extends ServiceSupport {
         return new DispatchStats.Failure(Instant.now(), lead.type(), lead.locationId(), lead.contactKey(), outcome, cause);
     }
 
-    private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure, String summary) {
+    private void deadLetter(Ended run, DispatchUnit unit, Exchange result, Throwable failure, String summary) {
         String route = result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
         ApiException api = Failures.apiException(failure);
         Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
                 api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));
         List<Long> ids = new ArrayList<>();
-        for (InboxRow row : unit.rows()) {
-            ids.add(inbox.deadLetter(row, why));
-            deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
-        }
-        EVENTS_LOG.error("{}: failed {} in route {}, dead letter {}: {}", describe(unit), summary, route,
-                ids.size() == 1 ? ids.get(0) : ids, why.cause());
+        run.writes().add(connection -> {
+            ids.clear();
+            for (InboxRow row : unit.rows()) {
+                ids.add(inbox.deadLetter(connection, row, why));
+            }
+        });
+        run.afterCommit().add(() -> {
+            deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).addAndGet(unit.rows().size());
+            EVENTS_LOG.error("{}: failed {} in route {}, dead letter {}: {}", describe(unit), summary, route,
+                    ids.size() == 1 ? ids.get(0) : ids, why.cause());
+        });
         events(unit, DispatchStats.DEAD_LETTER);
         stats.failure(failure(unit, DispatchStats.DEAD_LETTER + " in " + route, why.cause()));
         pending.addAndGet(-unit.rows().size());

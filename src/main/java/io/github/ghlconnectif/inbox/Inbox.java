@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
 
@@ -126,26 +127,38 @@ public final class Inbox {
         }
     }
 
+    /**
+     * Commits the writes of ended flow runs and removes their succeeded rows, in one transaction: the sync state, the
+     * completion ledger, retries and dead letters of several runs cost one commit.
+     */
+    public void commit(List<RunWrites> runs, Collection<Long> succeeded) {
+        try {
+            store.transaction(connection -> {
+                for (RunWrites run : runs) {
+                    run.apply(connection);
+                }
+                complete(connection, succeeded);
+            });
+        } catch (SQLException e) {
+            throw new StoreException("Cannot store the outcome of " + runs.size() + " flow runs", e);
+        }
+    }
+
     /** Removes rows whose flow succeeded, in one transaction. */
     public void complete(Collection<Long> ids) {
+        commit(List.of(), ids);
+    }
+
+    private static void complete(Connection connection, Collection<Long> ids) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-                for (Long id : ids) {
-                    statement.setLong(1, id);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+            for (Long id : ids) {
+                statement.setLong(1, id);
+                statement.addBatch();
             }
-        } catch (SQLException e) {
-            throw new StoreException("Cannot remove processed inbox rows", e);
+            statement.executeBatch();
         }
     }
 
@@ -154,11 +167,20 @@ public final class Inbox {
      * target was known to be down.
      */
     public void retryLater(List<Long> ids, Instant notBefore, String error, boolean countAttempt) {
+        try {
+            store.transaction(connection -> retryLater(connection, ids, notBefore, error, countAttempt));
+        } catch (SQLException e) {
+            throw new StoreException("Cannot hand inbox rows back", e);
+        }
+    }
+
+    /** {@link #retryLater(List, Instant, String, boolean)} on the caller's transaction. */
+    public void retryLater(Connection connection, List<Long> ids, Instant notBefore, String error, boolean countAttempt)
+            throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection connection = store.connection();
-                PreparedStatement first = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
+        try (PreparedStatement first = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
                         + " lease_until = NULL, attempts = attempts + " + (countAttempt ? 1 : 0)
                         + ", next_attempt_at = ?, last_error = ? WHERE id = ?");
                 PreparedStatement rest = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
@@ -172,8 +194,6 @@ public final class Inbox {
                 rest.addBatch();
             }
             rest.executeBatch();
-        } catch (SQLException e) {
-            throw new StoreException("Cannot hand inbox rows back", e);
         }
     }
 
@@ -183,42 +203,44 @@ public final class Inbox {
 
     /** Moves a row to the dead letters, with why, in one transaction. Returns the dead letter's id. */
     public long deadLetter(InboxRow row, Failure failure) {
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
-                    + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
-                    + " response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
-                    PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-                InboxEvent event = row.event();
-                insert.setString(1, event.eventKey());
-                insert.setString(2, event.source());
-                insert.setString(3, event.type());
-                insert.setString(4, event.locationId());
-                insert.setString(5, event.contactKey());
-                insert.setString(6, event.payload());
-                insert.setObject(7, utc(row.receivedAt()));
-                insert.setObject(8, utc(Instant.now()));
-                insert.setInt(9, row.attempts() + 1);
-                insert.setString(10, truncate(failure.cause()));
-                insert.setString(11, failure.route());
-                insert.setObject(12, failure.httpStatus());
-                insert.setString(13, truncate(failure.responseBody()));
-                insert.executeUpdate();
-                long id;
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-                delete.setLong(1, row.id());
-                delete.executeUpdate();
-                connection.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        long[] id = new long[1];
+        try {
+            store.transaction(connection -> id[0] = deadLetter(connection, row, failure));
         } catch (SQLException e) {
             throw new StoreException("Cannot dead-letter inbox row " + row.id(), e);
+        }
+        return id[0];
+    }
+
+    /** {@link #deadLetter(InboxRow, Failure)} on the caller's transaction. */
+    public long deadLetter(Connection connection, InboxRow row, Failure failure) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
+                + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
+                + " response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+            InboxEvent event = row.event();
+            insert.setString(1, event.eventKey());
+            insert.setString(2, event.source());
+            insert.setString(3, event.type());
+            insert.setString(4, event.locationId());
+            insert.setString(5, event.contactKey());
+            insert.setString(6, event.payload());
+            insert.setObject(7, utc(row.receivedAt()));
+            insert.setObject(8, utc(Instant.now()));
+            insert.setInt(9, row.attempts() + 1);
+            insert.setString(10, truncate(failure.cause()));
+            insert.setString(11, failure.route());
+            insert.setObject(12, failure.httpStatus());
+            insert.setString(13, truncate(failure.responseBody()));
+            insert.executeUpdate();
+            long id;
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+            delete.setLong(1, row.id());
+            delete.executeUpdate();
+            return id;
         }
     }
 

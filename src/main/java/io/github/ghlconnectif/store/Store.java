@@ -61,6 +61,20 @@ public final class Store implements AutoCloseable {
         return postgres;
     }
 
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public void transaction(RunWrites.Write work) throws SQLException {
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.apply(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void close() {
         dataSource.close();
