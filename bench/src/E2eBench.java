@@ -621,24 +621,13 @@ public final class E2eBench {
             throws Exception {
         int n = p.events.length;
         p.loadAverage = loadAverage();
-        AtomicInteger next = new AtomicInteger();
         CountDownLatch answered = new CountDownLatch(n);
         p.cpuStart = cpu(pid);
         p.start = System.nanoTime();
         long ghl0 = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get();
         long cnf0 = CNF_UPSERT.get() + CNF_EVENT.get() + CNF_OTHER.get();
         if (rate <= 0) {
-            // closed loop: c requests in flight, each answer releases the next
-            Runnable[] lane = new Runnable[1];
-            lane[0] = () -> {
-                int i = next.getAndIncrement();
-                if (i < n) {
-                    send(client, p, i, answered, lane[0]);
-                }
-            };
-            for (int l = 0; l < Math.min(c, n); l++) {
-                vertx.getOrCreateContext().runOnContext(v -> lane[0].run());
-            }
+            closedLoop(vertx, client, p, c, answered);
         } else {
             // open loop: request i leaves at start + i / rate, whatever the answers do
             Context context = vertx.getOrCreateContext();
@@ -654,6 +643,27 @@ public final class E2eBench {
         }
         long deadline = p.start + TimeUnit.SECONDS.toNanos(maxSeconds);
         answered.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        awaitSynced(client, p, pid, ghl0, cnf0, deadline);
+    }
+
+    /** Closed loop: c requests in flight, each answer releases the next. */
+    static void closedLoop(Vertx vertx, HttpClient client, Phase p, int c, CountDownLatch answered) {
+        int n = p.events.length;
+        AtomicInteger next = new AtomicInteger();
+        Runnable[] lane = new Runnable[1];
+        lane[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i < n) {
+                send(client, p, i, answered, lane[0]);
+            }
+        };
+        for (int l = 0; l < Math.min(c, n); l++) {
+            vertx.getOrCreateContext().runOnContext(v -> lane[0].run());
+        }
+    }
+
+    /** Waits until every accepted event reached Connectif and the inbox is empty, then ends the phase's measures. */
+    static void awaitSynced(HttpClient client, Phase p, long pid, long ghl0, long cnf0, long deadline) throws Exception {
         while (p.delivered.get() < p.accepted.get() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -678,19 +688,9 @@ public final class E2eBench {
         int n = p.events.length;
         List<Runnable> gate = new ArrayList<>();
         held = gate;
-        AtomicInteger next = new AtomicInteger();
         CountDownLatch answered = new CountDownLatch(n);
         long fill = System.nanoTime();
-        Runnable[] lane = new Runnable[1];
-        lane[0] = () -> {
-            int i = next.getAndIncrement();
-            if (i < n) {
-                send(client, p, i, answered, lane[0]);
-            }
-        };
-        for (int l = 0; l < Math.min(c, n); l++) {
-            vertx.getOrCreateContext().runOnContext(v -> lane[0].run());
-        }
+        closedLoop(vertx, client, p, c, answered);
         answered.await(maxSeconds, TimeUnit.SECONDS);
         Thread.sleep(500);
         System.out.printf(Locale.ROOT, "phase %s: %d webhooks accepted in %.1f s while GHL held its answers; inbox_depth %s%n",
@@ -704,18 +704,7 @@ public final class E2eBench {
             held = null;
             gate.forEach(Runnable::run);
         }
-        long deadline = p.start + TimeUnit.SECONDS.toNanos(maxSeconds);
-        while (p.delivered.get() < p.accepted.get() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        while (!"0".equals(metric(client, "inbox_depth")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        p.drained = System.nanoTime();
-        p.cpuEnd = cpu(pid);
-        p.end = System.nanoTime();
-        p.ghlCalls = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get() - ghl0;
-        p.connectifCalls = CNF_UPSERT.get() + CNF_EVENT.get() + CNF_OTHER.get() - cnf0;
+        awaitSynced(client, p, pid, ghl0, cnf0, p.start + TimeUnit.SECONDS.toNanos(maxSeconds));
     }
 
     static String loadAverage() {
