@@ -139,6 +139,9 @@ public final class Sandbox implements AutoCloseable {
             properties.put("store.url", "jdbc:h2:file:" + dir.resolve("store"));
             properties.put("store.username", "");
             properties.put("store.password", "");
+            // the example rule (routes/rule-vip-to-workflow.yaml), when enabled, adds Ada to this simulated workflow
+            properties.put("rules.vip-to-workflow.workflow-id", settings.optional("rules.vip-to-workflow.workflow-id")
+                    .filter(id -> !id.isBlank()).orElse("vip-onboarding"));
             options.forEach(properties::putIfAbsent);
 
             ghl.webhookTarget(connectorUrl + "/webhooks/ghl");
