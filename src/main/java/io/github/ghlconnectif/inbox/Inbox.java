@@ -249,22 +249,19 @@ public final class Inbox {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'claimed'")) {
-                OffsetDateTime until = utc(Instant.now().plus(lease));
-                for (Long id : ids) {
-                    statement.setObject(1, until);
-                    statement.setLong(2, id);
-                    statement.addBatch();
+        OffsetDateTime until = utc(Instant.now().plus(lease));
+        try {
+            store.transaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'claimed'")) {
+                    for (Long id : ids) {
+                        statement.setObject(1, until);
+                        statement.setLong(2, id);
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
                 }
-                statement.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("Cannot renew inbox leases", e);
         }
