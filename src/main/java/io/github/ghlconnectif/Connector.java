@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +19,7 @@ import io.github.ghlconnectif.auth.StoredToken;
 import io.github.ghlconnectif.auth.TokenCipher;
 import io.github.ghlconnectif.auth.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
+import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifSetup;
@@ -61,15 +65,34 @@ public final class Connector implements Service {
 
     public Connector(Settings settings) {
         this.settings = settings;
-        this.authMode = settings.get("ghl.auth.mode", MODE_OAUTH);
-        this.rateBudgets = new RateBudgets(share(settings.get("sync.backfill.budget-share", "0.5")));
+        this.authMode = settings.getChoice("ghl.auth.mode", MODE_OAUTH, ConfigurationCheck.CHOICES.get("ghl.auth.mode"));
+        this.rateBudgets = new RateBudgets(share(settings));
         int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
         Duration openFor = settings.getDuration("sync.circuit.open-for", Duration.ofSeconds(30));
         this.ghlBreaker = new CircuitBreaker("GHL", threshold, openFor);
         this.connectifBreaker = new CircuitBreaker("Connectif", threshold, openFor);
-        if (!authMode.equals(MODE_OAUTH) && !authMode.equals(MODE_PRIVATE_TOKEN)) {
-            throw new ConfigurationException("ghl.auth.mode must be oauth or private-token, not '" + authMode + "'");
+    }
+
+    /**
+     * The connector as the routes use it, once its configuration has been checked: every mistake found is reported at
+     * once, one line each, and the store is opened (and its schema brought up to date) when the rest is right.
+     */
+    public static Connector checked(Settings settings) {
+        Set<String> errors = new LinkedHashSet<>(ConfigurationCheck.errors(settings));
+        Connector connector = null;
+        try {
+            connector = new Connector(settings);
+            errors.addAll(connector.problems(errors.isEmpty()));
+        } catch (ConfigurationException e) {
+            errors.add(e.getMessage());
         }
+        if (!errors.isEmpty()) {
+            if (connector != null) {
+                connector.stop();
+            }
+            throw ConfigurationException.of(List.copyOf(errors));
+        }
+        return connector;
     }
 
     /** For the one-off commands: the connector's parts configured from the properties, without Camel routes. */
@@ -79,17 +102,25 @@ public final class Connector implements Service {
         return new Connector(Settings.of(context));
     }
 
-    /** Fails at start-up, naming the property, when the configuration cannot work. */
-    public void validate() {
+    /** What stops the start, one line each; with {@code openStore}, whether the store opens too. */
+    private List<String> problems(boolean openStore) {
+        List<String> errors = new ArrayList<>();
         if (isOAuth()) {
-            oauthClient();
-            cipher();
+            ConfigurationCheck.collect(errors, this::oauthClient);
+            ConfigurationCheck.collect(errors, this::cipher);
         } else {
-            ghl();
+            ConfigurationCheck.collect(errors, this::tokenProvider);
         }
-        connectif();
-        locationZone();
-        settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+        ConfigurationCheck.collect(errors, this::connectif);
+        ConfigurationCheck.collect(errors, this::locationZone);
+        if (openStore && errors.isEmpty()) {
+            try {
+                store();
+            } catch (RuntimeException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return errors;
     }
 
     public Settings settings() {
@@ -104,16 +135,13 @@ public final class Connector implements Service {
         return authMode.equals(MODE_OAUTH);
     }
 
-    private static double share(String value) {
-        try {
-            double share = Double.parseDouble(value);
-            if (share > 0 && share <= 1) {
-                return share;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    private static double share(Settings settings) {
+        String key = "sync.backfill.budget-share";
+        double share = settings.getDouble(key, 0.5);
+        if (share > 0 && share <= 1) {
+            return share;
         }
-        throw new ConfigurationException("sync.backfill.budget-share must be a number above 0 and at most 1");
+        throw Settings.invalid(key, settings.get(key, ""), "a number above 0 and at most 1");
     }
 
     /** The location used when a call names none. */
@@ -197,7 +225,8 @@ public final class Connector implements Service {
         try {
             return ZoneId.of(settings.get("ghl.location-timezone", "UTC"));
         } catch (DateTimeException e) {
-            throw new ConfigurationException("ghl.location-timezone is not a time zone id (like Europe/Madrid)");
+            throw Settings.invalid("ghl.location-timezone", settings.get("ghl.location-timezone", ""),
+                    "a time zone id like Europe/Madrid");
         }
     }
 

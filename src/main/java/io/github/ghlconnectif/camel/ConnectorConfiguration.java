@@ -25,8 +25,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Connector connector = new Connector(Settings.of(context));
-        connector.validate();
+        Connector connector = Connector.checked(Settings.of(context));
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);
         // the flows' decisions, called by name from the YAML routes

@@ -1,6 +1,7 @@
 package io.github.ghlconnectif.store;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -17,6 +18,9 @@ import org.flywaydb.core.Flyway;
  */
 public final class Store implements AutoCloseable {
 
+    /** H2's error code for a database file locked by another process. */
+    private static final int H2_DATABASE_IN_USE = 90020;
+
     private final HikariDataSource dataSource;
     private final boolean postgres;
 
@@ -30,6 +34,9 @@ public final class Store implements AutoCloseable {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        if (!postgres) {
+            probeH2(durableH2(url), username, password);
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("store");
@@ -83,6 +90,23 @@ public final class Store implements AutoCloseable {
         return durable;
     }
 
+    /**
+     * One plain connection first, so that a store another process holds is reported at once, in one line, instead of
+     * the pool retrying it until its timeout.
+     */
+    private static void probeH2(String url, String username, String password) {
+        try (Connection ignored = DriverManager.getConnection(url, username, password)) {
+            // it opens
+        } catch (SQLException e) {
+            if (e.getErrorCode() == H2_DATABASE_IN_USE) {
+                throw new StoreException("the store " + safeUrl(url) + " is locked by another process: the embedded H2 "
+                        + "store allows one process at a time; stop the other one, or use PostgreSQL (store.url) to run "
+                        + "several", e);
+            }
+            throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
+        }
+    }
+
     /** The URL without its query or H2 settings, where a password may stand. */
     static String safeUrl(String url) {
         int cut = url.length();
@@ -100,6 +124,8 @@ public final class Store implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage();
+        String message = String.valueOf(root.getMessage());
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 }
