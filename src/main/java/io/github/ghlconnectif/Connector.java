@@ -62,6 +62,7 @@ public final class Connector implements Service {
     private SyncStateStore syncStates;
     private OwnWrites ownWrites;
     private GhlClient ghl;
+    private AccessCheck accessCheck;
 
     public Connector(Settings settings) {
         this.settings = settings;
@@ -201,7 +202,7 @@ public final class Connector implements Service {
 
     public synchronized ConnectifClient connectif() {
         if (connectif == null) {
-            connectif = new ConnectifClient(settings.get("connectif.base-url", "https://api.connectif.cloud"),
+            connectif = new ConnectifClient(connectifBaseUrl(),
                     settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
                     http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
                     settings.getInt("connectif.retry.rate-limited-attempts", 5),
@@ -266,6 +267,17 @@ public final class Connector implements Service {
                     settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker, apiCalls);
         }
         return ghl;
+    }
+
+    public synchronized AccessCheck accessCheck() {
+        if (accessCheck == null) {
+            accessCheck = new AccessCheck(this);
+        }
+        return accessCheck;
+    }
+
+    public String connectifBaseUrl() {
+        return settings.get("connectif.base-url", "https://api.connectif.cloud");
     }
 
     public String baseUrl() {
