@@ -10,7 +10,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ public final class ConfigurationCheck {
         check.kinds(bundledDefaults());
         CHOICES.keySet().stream().sorted().forEach(key -> check.collect(() -> settings.getChoice(key,
                 settings.optional(key).orElse(CHOICES.get(key).get(0)), CHOICES.get(key))));
+        check.collect(check::values);
         check.tokens();
         check.port();
         check.storeFolder();
@@ -80,6 +83,21 @@ public final class ConfigurationCheck {
             } else if (example.equals("true") || example.equals("false")) {
                 collect(() -> settings.getBoolean(key, false));
             }
+        }
+    }
+
+    /** Values of the right kind that still cannot work. */
+    private void values() {
+        String share = "sync.backfill.budget-share";
+        double value = settings.getDouble(share, 0.5);
+        if (value <= 0 || value > 1) {
+            errors.add(Settings.invalid(share, settings.get(share, ""), "a number above 0 and at most 1").getMessage());
+        }
+        String zone = "ghl.location-timezone";
+        try {
+            ZoneId.of(settings.get(zone, "UTC"));
+        } catch (DateTimeException e) {
+            errors.add(Settings.invalid(zone, settings.get(zone, ""), "a time zone id like Europe/Madrid").getMessage());
         }
     }
 
