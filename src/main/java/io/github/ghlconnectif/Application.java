@@ -71,6 +71,12 @@ public final class Application {
         }
     }
 
+    /** The version in the jar's manifest; {@code development} when run from the classes. */
+    public static String version() {
+        String version = Application.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
     /**
      * Camel Main reads environment variables for our own keys but not for every {@code camel.*} key (such as
      * {@code CAMEL_SERVER_PORT}), so each key of the bundled properties is looked up in the environment here. As in

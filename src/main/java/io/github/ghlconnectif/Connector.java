@@ -33,6 +33,8 @@ import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.writeback.OwnWrites;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Service;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -51,7 +53,7 @@ public final class Connector implements Service {
     private final String authMode;
     private final CircuitBreaker ghlBreaker;
     private final CircuitBreaker connectifBreaker;
-    private final ApiCalls apiCalls = new ApiCalls();
+    private final ApiCalls apiCalls;
     private HttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
@@ -64,8 +66,15 @@ public final class Connector implements Service {
     private GhlClient ghl;
     private AccessCheck accessCheck;
 
+    /** With its metrics in a registry of its own (the one-off commands). */
     public Connector(Settings settings) {
+        this(settings, new SimpleMeterRegistry());
+    }
+
+    /** @param metrics where the calls and events are counted, served at {@code GET /metrics} */
+    public Connector(Settings settings, MeterRegistry metrics) {
         this.settings = settings;
+        this.apiCalls = new ApiCalls(metrics);
         this.authMode = settings.getChoice("ghl.auth.mode", MODE_OAUTH, ConfigurationCheck.CHOICES.get("ghl.auth.mode"));
         this.rateBudgets = new RateBudgets(share(settings));
         int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
@@ -78,11 +87,11 @@ public final class Connector implements Service {
      * The connector as the routes use it, once its configuration has been checked: every mistake found is reported at
      * once, one line each, and the store is opened (and its schema brought up to date) when the rest is right.
      */
-    public static Connector checked(Settings settings) {
+    public static Connector checked(Settings settings, MeterRegistry metrics) {
         Set<String> errors = new LinkedHashSet<>(ConfigurationCheck.errors(settings));
         Connector connector = null;
         try {
-            connector = new Connector(settings);
+            connector = new Connector(settings, metrics);
             errors.addAll(connector.problems(errors.isEmpty()));
         } catch (ConfigurationException e) {
             errors.add(e.getMessage());
@@ -157,6 +166,10 @@ public final class Connector implements Service {
     /** Calls made to GHL and Connectif, for the metrics and the dispatcher's log line. */
     public ApiCalls apiCalls() {
         return apiCalls;
+    }
+
+    public MeterRegistry metrics() {
+        return apiCalls.registry();
     }
 
     public RateBudgets rateBudgets() {

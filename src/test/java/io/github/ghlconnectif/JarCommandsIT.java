@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +84,27 @@ class JarCommandsIT {
         String log = Files.readString(workDir.resolve("out.log")) + Files.readString(workDir.resolve("err.log"));
         assertTrue(log.contains("started in"), log);
         assertFalse(log.contains(TOKEN) || log.contains(STORE_KEY) || log.contains("cnf-secret"), log);
+    }
+
+    @Test
+    void theSandboxSaysItIsStartingBeforeAnythingElse() throws Exception {
+        Process process = start(Map.of("SANDBOX_STORY", "false", "SANDBOX_DIR", workDir.resolve("sandbox").toString(),
+                "CAMEL_SERVER_PORT", String.valueOf(AvailablePortFinder.getNextAvailable())), "--sandbox");
+        try {
+            io.github.ghlconnectif.support.Await.until(() -> {
+                try {
+                    return Files.readString(workDir.resolve("out.log")).contains("[sandbox] connector");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, java.time.Duration.ofSeconds(90), "the sandbox started");
+        } finally {
+            process.destroy();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        }
+        List<String> lines = Files.readAllLines(workDir.resolve("out.log"));
+        assertEquals("[sandbox] starting the GHL and Connectif simulators, then the connector (a few seconds)", lines.get(0),
+                String.join("\n", lines));
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class WebhookRoutes extends RouteBuilder {
                     pending.addAndGet(accepted);
                     dispatcher.wake();
                 });
-        IntakeCounters counters = new IntakeCounters();
+        IntakeCounters counters = new IntakeCounters(connector.metrics());
         camel.getRegistry().bind(DISPATCHER, dispatcher);
         camel.getRegistry().bind(INTAKE_COUNTERS, counters);
         camel.addService(writer, true, false);

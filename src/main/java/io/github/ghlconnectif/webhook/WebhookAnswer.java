@@ -26,8 +26,13 @@ public final class WebhookAnswer {
         this.counters = counters;
     }
 
+    /** @param type GHL's event type, or the Connectif action; null when it could not be read */
     public void respond(Exchange exchange, int status, String outcome, String reason, String type) {
-        counters.count(sender.equals("GHL") ? outcome : sender.toLowerCase() + "-" + outcome, type);
+        if (sender.equals("GHL")) {
+            counters.count(outcome, type);
+        } else {
+            counters.countConnectif(type == null ? IntakeCounters.UNKNOWN : type, outcome);
+        }
         if (status >= 400 && status != 429) {
             LOG.warn("{} webhook rejected with {}: {}", sender, status, reason);
         }

@@ -75,17 +75,20 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         } catch (IOException e) {
             return answer(exchange, callback, 400, "rejected", "unreadable body");
         }
+        // a known action names the counted series; anything else is counted as unknown
+        String action = request != null && request.isObject() ? WriteAction.find(text(request, "action"))
+                .map(WriteAction::id).orElse(null) : null;
         InboxEvent event;
         try {
             event = read(request, new String(body, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            return answer(exchange, callback, 400, "rejected", e.getMessage());
+            return answer(exchange, callback, 400, "rejected", e.getMessage(), action);
         }
         writer.submit(event).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
             if (error != null) {
-                respond(exchange, 429, "retry-later", "the action could not be stored");
+                respond(exchange, 429, "retry-later", "the action could not be stored", action);
             } else {
-                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null);
+                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null, action);
             }
             callback.done(false);
         });
@@ -138,13 +141,18 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     }
 
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
-        respond(exchange, status, outcome, reason);
+        return answer(exchange, callback, status, outcome, reason, null);
+    }
+
+    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason,
+            String action) {
+        respond(exchange, status, outcome, reason, action);
         callback.done(true);
         return true;
     }
 
-    private void respond(Exchange exchange, int status, String outcome, String reason) {
-        answer.respond(exchange, status, outcome, reason, null);
+    private void respond(Exchange exchange, int status, String outcome, String reason, String action) {
+        answer.respond(exchange, status, outcome, reason, action);
     }
 
     private static String text(JsonNode node, String field) {
