@@ -8,7 +8,11 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -323,8 +327,13 @@ public final class E2eBench {
         return events;
     }
 
+    /** Times of the run's events: the connector refuses webhooks older than ghl.webhook.max-age, so they start 2 h ago. */
+    private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
     static String time(int seconds) {
-        return String.format(Locale.ROOT, "2026-11-29T%02d:%02d:%02d.000Z", 6 + seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return MILLIS.format(BASE.plusSeconds(seconds));
     }
 
     static String webhook(Event e, String webhookId) {
@@ -342,7 +351,7 @@ public final class E2eBench {
                     .append(c.id).append("\",\"title\":\"").append(e.task.title)
                     .append("\",\"body\":\"About the offer\",\"assignedTo\":\"u0000000000000000001\",\"dueDate\":\"")
                     .append(e.task.dueDate).append("\",\"completed\":").append(e.kind == Kind.TASK_COMPLETE)
-                    .append(",\"timestamp\":\"2026-11-29T07:30:00.000Z\"");
+                    .append(",\"timestamp\":\"").append(time(5400)).append('"');
             case NOTE_CREATE -> json.append(",\"id\":\"").append(e.note.id()).append("\",\"contactId\":\"").append(c.id)
                     .append("\",\"body\":\"").append(e.note.body()).append("\",\"userId\":\"u0000000000000000001\"")
                     .append(",\"dateAdded\":\"").append(e.note.dateAdded()).append("\",\"timestamp\":\"")

@@ -36,13 +36,11 @@ public final class AccessCheck {
     private volatile Map<String, String> problems = Map.of();
     private volatile boolean ran;
     private volatile boolean complete;
-    private boolean setupDone;
+    private volatile boolean setupDone;
 
     public AccessCheck(Connector connector) {
         this.connector = connector;
-        if (!setupOnStart()) {
-            setupDone = true;
-        }
+        this.setupDone = !connector.settings().getBoolean("connectif.setup-on-start", true);
     }
 
     /** One round of checks, skipped once everything has worked. */
@@ -169,9 +167,5 @@ public final class AccessCheck {
 
     private String period() {
         return connector.settings().get("sync.access-check.period", "1m");
-    }
-
-    private boolean setupOnStart() {
-        return connector.settings().getBoolean("connectif.setup-on-start", true);
     }
 }

@@ -100,7 +100,8 @@ class JarCommandsIT {
             }, java.time.Duration.ofSeconds(90), "the sandbox started");
         } finally {
             process.destroy();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            // stopping the simulators and the connector takes a while on a loaded machine
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the sandbox did not stop");
         }
         List<String> lines = Files.readAllLines(workDir.resolve("out.log"));
         assertEquals("[sandbox] starting the GHL and Connectif simulators, then the connector (a few seconds)", lines.get(0),

@@ -20,6 +20,8 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.github.ghlconnectif.store.Store;
+
 /**
  * The configuration mistakes the connector can see before it starts, all found in one pass: a value of the wrong kind
  * (the kind of its bundled default), a value outside its choices, a token pasted in the wrong form, an HTTP port in
@@ -130,34 +132,33 @@ public final class ConfigurationCheck {
         }
     }
 
-    /** The folder of an embedded H2 store must be a folder this process can write, made when missing. */
+    /**
+     * The folder of an embedded H2 store must be a folder this process can write: the folder itself, or when it is
+     * still to be made (by the store, readable by its owner only), the nearest folder above it that exists.
+     */
     private void storeFolder() {
         String url = settings.get("store.url", "");
-        if (!url.startsWith("jdbc:h2:")) {
+        Path file = url.startsWith("jdbc:h2:") ? Store.h2File(url) : null;
+        if (file == null || file.getParent() == null) {
             return;
         }
-        String location = url.substring("jdbc:h2:".length()).split(";", 2)[0];
-        if (location.startsWith("file:")) {
-            location = location.substring("file:".length());
-        } else if (location.matches("^(mem|tcp|ssl|zip|nio\\w*|split|async|retry)?:.*")) {
-            return;
-        }
-        if (location.startsWith("~")) {
-            location = System.getProperty("user.home") + location.substring(1);
-        }
-        Path folder = Path.of(location).toAbsolutePath().normalize().getParent();
+        Path folder = file.getParent();
         String store = Settings.named("store.url");
-        for (Path at = folder; at != null; at = at.getParent()) {
-            if (Files.exists(at) && !Files.isDirectory(at)) {
-                errors.add(store + ": cannot keep the store in " + folder + ": " + at + " is a file, not a directory");
-                return;
-            }
+        Path existing = folder;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            errors.add(store + ": cannot keep the store in " + folder + ": " + existing + " is a file, not a directory");
+            return;
         }
         try {
-            Files.createDirectories(folder);
-            Files.delete(Files.createTempFile(folder, ".write-check", ".tmp"));
+            Files.delete(Files.createTempFile(existing, ".write-check", ".tmp"));
         } catch (IOException e) {
-            errors.add(store + ": cannot write the store folder " + folder + ": " + reason(e));
+            errors.add(store + ": cannot write the store folder " + existing + ": " + reason(e));
         }
     }
 

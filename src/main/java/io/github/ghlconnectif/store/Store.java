@@ -1,5 +1,11 @@
 package io.github.ghlconnectif.store;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,7 +20,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The connector's JDBC store: an embedded H2 file by default, PostgreSQL when {@code store.url} says so. The same
- * schema, migrated by Flyway from {@code db/migration}, runs on both.
+ * schema, migrated by Flyway from {@code db/migration}, runs on both. The H2 files hold customer data and tokens: they
+ * are made readable by their owner only, in a folder created so.
  */
 public final class Store implements AutoCloseable {
 
@@ -35,7 +42,9 @@ public final class Store implements AutoCloseable {
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
         }
-        if (!postgres) {
+        Path file = postgres ? null : h2File(url);
+        if (file != null) {
+            ownerOnlyFolder(file.getParent());
             probeH2(durableH2(url), username, password);
         }
         HikariConfig config = new HikariConfig();
@@ -52,6 +61,9 @@ public final class Store implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
+        }
+        if (file != null) {
+            ownerOnlyFiles(file);
         }
         return new Store(dataSource, postgres);
     }
@@ -105,6 +117,54 @@ public final class Store implements AutoCloseable {
             }
             throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
         }
+    }
+
+    /** The database file path of an embedded H2 URL ({@code jdbc:h2:file:./data/x}, {@code jdbc:h2:~/x}); null for others. */
+    public static Path h2File(String url) {
+        String path = url.substring("jdbc:h2:".length());
+        int settings = path.indexOf(';');
+        path = settings < 0 ? path : path.substring(0, settings);
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        } else if (path.matches("[a-z]{2,}:.*")) {
+            return null; // mem:, tcp:, ssl:, zip: ...
+        }
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return Path.of(path).toAbsolutePath().normalize();
+    }
+
+    /** Creates the store's folder readable by its owner only (0700); an existing folder is left as it is. */
+    private static void ownerOnlyFolder(Path folder) {
+        if (folder == null || Files.exists(folder) || !posix()) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the store folder " + folder, e);
+        }
+    }
+
+    /** The database's files ({@code x.mv.db}, {@code x.trace.db} ...) readable and writable by their owner only (0600). */
+    private static void ownerOnlyFiles(Path file) {
+        if (!posix() || file.getParent() == null) {
+            return;
+        }
+        String prefix = file.getFileName() + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(file.getParent(), entry -> entry.getFileName().toString()
+                .startsWith(prefix) && Files.isRegularFile(entry))) {
+            for (Path each : files) {
+                Files.setPosixFilePermissions(each, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot make the store files readable by their owner only in " + file.getParent(), e);
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /** The URL without its query or H2 settings, where a password may stand. */

@@ -7,11 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * How many webhooks were answered with each outcome, and when the last one was: GHL's by event type
  * ({@code ghl_webhooks_total{outcome,type}}), Connectif's write requests by action
- * ({@code connectif_webhooks_total{action,outcome}}).
+ * ({@code connectif_webhooks_total{action,outcome}}); and those refused or ignored, by reason
+ * ({@code webhooks_refused_total{source,outcome,reason}}).
  */
 public final class IntakeCounters {
 
@@ -24,9 +26,35 @@ public final class IntakeCounters {
     private final MeterRegistry registry;
     private final Map<String, Tally> ghl = new ConcurrentHashMap<>();
     private final Map<String, Tally> connectif = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
 
     public IntakeCounters(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Counted in a registry of their own (tests). */
+    public IntakeCounters() {
+        this(new SimpleMeterRegistry());
+    }
+
+    /** @param source {@code ghl} or {@code connectif} */
+    public void refused(String source, Refusal refusal) {
+        refusals.computeIfAbsent(source + "|" + refusal.outcome() + "|" + refusal.label(), key -> Counter
+                .builder("webhooks_refused").description("webhooks and actions answered without being stored, by reason")
+                .tag("source", source).tag("outcome", refusal.outcome()).tag("reason", refusal.label()).register(registry))
+                .increment();
+    }
+
+    public long refusals(String source, Refusal refusal) {
+        Counter counter = refusals.get(source + "|" + refusal.outcome() + "|" + refusal.label());
+        return counter == null ? 0 : (long) counter.count();
+    }
+
+    /** {@code source|outcome|reason} → count. */
+    public Map<String, Long> refusals() {
+        Map<String, Long> copy = new TreeMap<>();
+        refusals.forEach((key, counter) -> copy.put(key, (long) counter.count()));
+        return copy;
     }
 
     public void count(String outcome, String type) {

@@ -267,38 +267,32 @@ class HostileWebhooksTest {
     }
 
     /**
-     * Injection strings as the ids of otherwise valid events are accepted, stored as data (never executed) and sent to
-     * GHL as one percent-encoded path segment. GHL (the stub) knows none of these contacts, so each event ends as a dead
-     * letter, which must keep the id verbatim.
+     * Injection strings as the ids (contact, location, contactId of a task) of otherwise valid, signed events are not GHL
+     * ids: each is refused with 400 naming the field, and reaches neither the store, nor GHL, nor Connectif.
      */
     @Test
-    void injectionStringsInIdsAreStoredAsDataAndSentToGhlAsOnePathSegment() throws Exception {
+    void injectionStringsAsIdsAreRefusedAndReachNeitherTheStoreNorGhl() throws Exception {
         start(Map.of());
-        // NUL and "%00" are left out: the stub's Jetty answers %00 and %2500 in a path with 400 and 500 of its own
-        List<String> ids = INJECTIONS.stream().filter(id -> !id.contains("\u0000") && !id.equals("%00")).toList();
-        for (String id : ids) {
-            byte[] body = bytes(event("\"ContactUpdate\"", str(LOCATION), str(id), null));
-            Answer answer = post(body, signedJson(body));
-            assertEquals(200, answer.status(), id + ": " + answer.body());
-        }
-        Await.until(() -> count("SELECT COUNT(*) FROM dead_letter") == ids.size() && connector.connector().inbox().depth() == 0,
-                Duration.ofSeconds(15), "every injection event processed: " + ids.size() + " dead letters expected");
-        List<String> stored = new ArrayList<>();
-        try (Connection connection = connector.connector().store().connection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT contact_key FROM dead_letter")) {
-            while (rows.next()) {
-                stored.add(rows.getString(1));
+        List<String> wrong = new ArrayList<>();
+        int tried = 0;
+        for (String id : INJECTIONS) {
+            Map<String, byte[]> bodies = new LinkedHashMap<>();
+            bodies.put("id", bytes(event("\"ContactUpdate\"", str(LOCATION), str(id), null)));
+            bodies.put("locationId", bytes(event("\"ContactUpdate\"", str(id), str("c1"), null)));
+            bodies.put("contactId", bytes(event("\"TaskCreate\"", str(LOCATION), str("t1"), ",\"contactId\":" + str(id))));
+            for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+                tried++;
+                Answer answer = post(body.getValue(), signedJson(body.getValue()));
+                if (answer.status() != 400 || !answer.body().contains("field " + body.getKey() + " is not a GHL id")) {
+                    wrong.add(body.getKey() + "=" + id + " -> " + answer.status() + " " + answer.body());
+                }
             }
         }
-        assertEquals(ids.stream().sorted().toList(), stored.stream().sorted().toList(), "ids kept verbatim");
-        assertTrue(count("SELECT COUNT(*) FROM event_key") >= ids.size(), "event_key intact");
-        assertEquals(0, count("SELECT COUNT(*) FROM sync_state"), "sync_state intact");
-        List<String> urls = ghl.getAllServeEvents().stream().map(event -> event.getRequest().getUrl()).toList();
-        assertTrue(urls.size() <= ids.size(), "at most one GHL fetch per event: " + urls);
-        for (String url : urls) {
-            assertTrue(url.matches("/contacts/[^/?#]+"), "not one path segment: " + url);
-        }
+        System.out.println("HostileWebhooksTest: " + tried + " events with injection strings as ids");
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+        assertEquals(0, count("SELECT COUNT(*) FROM event_key"), "nothing stored");
+        assertTrue(ghl.getAllServeEvents().isEmpty(), "GHL was called");
+        assertTrue(connectif.getAllServeEvents().isEmpty(), "Connectif was called");
     }
 
     /** An id "." or ".." must not become a dot-segment of a GHL URL, which servers resolve to another resource. */
@@ -403,21 +397,21 @@ class HostileWebhooksTest {
 
     /** 900 KB strings that stay under the 1 MB limit (refused for another reason), and bodies over it. */
     private void huge(List<Hostile> corpus) {
-        String big = "x".repeat(900 * 1024);
-        corpus.add(signed("huge", "900 KB firstName, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
+        String big = "x".repeat(200 * 1024);
+        corpus.add(signed("huge", "200 KB firstName, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
                 ",\"firstName\":\"" + big + "\"")), 400));
-        corpus.add(signed("huge", "900 KB locationId, no id", bytes(event("\"ContactUpdate\"", str(big), null, null)), 400));
-        corpus.add(signed("huge", "900 KB id, no locationId", bytes(event("\"ContactUpdate\"", null, str(big), null)), 400));
-        corpus.add(signed("huge", "900 KB string never closed", bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"),
+        corpus.add(signed("huge", "200 KB locationId, no id", bytes(event("\"ContactUpdate\"", str(big), null, null)), 400));
+        corpus.add(signed("huge", "200 KB id, no locationId", bytes(event("\"ContactUpdate\"", null, str(big), null)), 400));
+        corpus.add(signed("huge", "200 KB string never closed", bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"),
                 null).replace("}", ",\"note\":\"" + big)), 400));
-        corpus.add(signed("huge", "900 KB of \\u escapes, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
-                ",\"note\":\"" + "\\u00e9".repeat(150 * 1024) + "\"")), 400));
+        corpus.add(signed("huge", "200 KB of \\u escapes, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
+                ",\"note\":\"" + "\\u00e9".repeat(35 * 1024) + "\"")), 400));
         byte[] badTail = concat(bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"), ",\"note\":\"" + big)),
                 new byte[] {(byte) 0xC3, '"', '}'});
-        corpus.add(signed("huge", "900 KB then invalid UTF-8", badTail, 400));
+        corpus.add(signed("huge", "200 KB then invalid UTF-8", badTail, 400));
         String head = event("\"ContactUpdate\"", str(LOCATION), null, ",\"note\":\"");
-        int limit = 1_048_576;
-        corpus.add(signed("huge", "exactly 1 MB, no id", bytes(head + "y".repeat(limit - head.length() - 2) + "\"}"), 400));
+        int limit = 262_144;
+        corpus.add(signed("huge", "exactly 256 KB, no id", bytes(head + "y".repeat(limit - head.length() - 2) + "\"}"), 400));
         for (int size : new int[] {limit + 1, 2 * limit, 8 * limit}) {
             corpus.add(signed("huge", size + " bytes", bytes(head + "z".repeat(size - head.length() - 2) + "\"}"), 413));
         }
@@ -439,7 +433,7 @@ class HostileWebhooksTest {
         corpus.add(signed("deep", "5000 arrays as the root", bytes(arrays), 400));
         corpus.add(signed("deep", "5000 objects as the root", bytes(objects), 400));
         corpus.add(signed("deep", "100000 arrays never closed", bytes("[".repeat(100_000)), 400));
-        corpus.add(signed("deep", "100000 objects never closed", bytes("{\"a\":".repeat(100_000)), 400));
+        corpus.add(signed("deep", "50000 objects never closed (250 KB)", bytes("{\"a\":".repeat(50_000)), 400));
         corpus.add(signed("deep", "999 arrays (within the limit), no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
                 ",\"x\":" + "[".repeat(999) + "]".repeat(999))), 400));
     }
@@ -505,7 +499,9 @@ class HostileWebhooksTest {
     private void wrongContentTypes(List<Hostile> corpus) {
         byte[] body = bytes(event("\"ContactUpdate\"", str(LOCATION), str("c-ct"), null));
         for (String type : List.of("text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
-                "application/xml", "text/html", "application/octet-stream", "image/png")) {
+                "application/xml", "text/html", "application/octet-stream", "image/png",
+                // a long run of '+' makes the content-type pattern backtrack: bounded before it is matched
+                "application/" + "+".repeat(7_000) + "x", "application/" + "a+".repeat(3_500) + "jsonx")) {
             corpus.add(new Hostile("content-type", type, body, Map.of("Content-Type", type,
                     "X-GHL-Signature", SIGNER.sign(body)), 415, null));
         }
@@ -586,7 +582,7 @@ class HostileWebhooksTest {
                 return "the answer carries header " + header;
             }
         }
-        boolean ours = hostile.expected() != 413 && hostile.rawHead() == null;
+        boolean ours = hostile.rawHead() == null;
         if (ours && !answer.body().startsWith("{\"status\":\"rejected\"")) {
             return "not a JSON rejection: " + shorten(answer.body());
         }
