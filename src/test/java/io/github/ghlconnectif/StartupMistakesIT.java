@@ -83,18 +83,22 @@ class StartupMistakesIT {
 
     @Test
     void aStoreFolderThatCannotBeWritten() throws Exception {
-        // root writes through file permissions, so as root the folder is on a read-only file system instead
+        // root writes through file permissions, so as root the store is under a read-only file system instead; the
+        // store makes its folder itself, so what is checked is the nearest folder that exists
         Path folder;
+        Path checked;
         if (System.getProperty("user.name").equals("root")) {
             folder = Path.of("/sys/ghl-connectif-sync");
+            checked = Path.of("/sys");
         } else {
             folder = Files.createDirectory(workDir.resolve("read-only"));
             assertTrue(folder.toFile().setWritable(false, false));
+            checked = folder;
         }
 
         JarRun.Result result = fails(Map.of("STORE_URL", "jdbc:h2:file:" + folder + "/store"));
 
-        String line = line(result, "cannot write the store folder " + folder + ": ");
+        String line = line(result, "cannot write the store folder " + checked + ": ");
         assertTrue(line.matches(".*: (permission denied|operation not permitted|read-only file system)"), line);
     }
 
@@ -166,8 +170,8 @@ class StartupMistakesIT {
         JarRun.Result result = jar.output(process.exitValue());
         List<String> lines = result.lines();
         List<String> start = lines.stream().takeWhile(line -> !line.contains("SIGTERM")).toList();
-        assertTrue(start.size() <= HANDFUL + 2, String.join("\n", lines));
-        assertTrue(lines.size() <= HANDFUL + 7, String.join("\n", lines));
+        assertTrue(start.size() <= HANDFUL + 3, String.join("\n", lines));
+        assertTrue(lines.size() <= HANDFUL + 8, String.join("\n", lines));
         assertTrue(lines.stream().noneMatch(line -> line.contains("Started ") && line.contains("(direct:")),
                 String.join("\n", lines));
         assertTrue(lines.stream().noneMatch(line -> line.contains("Stopped ") && line.contains("(direct:")),
