@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +15,21 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
 
-/** Reads and writes {@code sync_state} and the {@code task_completion} ledger. */
+/**
+ * Reads and writes {@code sync_state} and the {@code task_completion} ledger. Under a dispatcher ({@link RunWrites})
+ * the writes join the flow run's transaction, and reads see them before they are committed; otherwise each commits at
+ * once.
+ */
 public final class SyncStateStore {
 
+    /** Keys of what a run wrote: a contact's state, a completion begun (its contact) and a completion sent. */
+    private static final String STATE = "sync_state:";
+    private static final String BEGUN = "task_completion begun:";
+    private static final String SENT = "task_completion sent:";
     private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Map<String, Object>>> TASKS = new TypeReference<>() { };
 
@@ -32,6 +42,10 @@ public final class SyncStateStore {
     }
 
     public Optional<ContactState> find(String contactId) {
+        Optional<Object> written = RunWrites.current().flatMap(run -> run.written(STATE + contactId));
+        if (written.isPresent()) {
+            return Optional.of((ContactState) written.get());
+        }
         try (Connection connection = store.connection();
                 PreparedStatement statement = connection.prepareStatement("SELECT contact_id, location_id, email,"
                         + " date_updated, content_hash, tags, tasks, deleted FROM sync_state WHERE contact_id = ?")) {
@@ -50,21 +64,30 @@ public final class SyncStateStore {
     }
 
     public void save(ContactState state) {
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent()) {
+            run.get().add(STATE + state.contactId(), state, connection -> save(connection, state));
+            return;
+        }
         try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
-                    + " date_updated = ?, content_hash = ?, tags = ?, tasks = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
-                bind(update, state);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
-                    + " date_updated, content_hash, tags, tasks, deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, state);
-                insert.executeUpdate();
-            }
+            save(connection, state);
         } catch (SQLException e) {
             throw new StoreException("Cannot store the sync state of " + state.contactId(), e);
+        }
+    }
+
+    private void save(Connection connection, ContactState state) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
+                + " date_updated = ?, content_hash = ?, tags = ?, tasks = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
+            bind(update, state);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
+                + " date_updated, content_hash, tags, tasks, deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(insert, state);
+            insert.executeUpdate();
         }
     }
 
@@ -105,9 +128,15 @@ public final class SyncStateStore {
 
     /**
      * Takes the right to send the completion of a task: true when nobody sent it yet (a send that never confirmed
-     * counts as not sent, so it is tried again), false when it was sent.
+     * counts as not sent, so it is tried again), false when it was sent. Under a dispatcher the contact's events run one
+     * at a time on one instance, so the ledger is only read here and written once, by {@link #completionSent}, with
+     * the run's other writes.
      */
     public boolean beginCompletion(String taskId, String contactId) {
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent() && run.get().written(SENT + taskId).isPresent()) {
+            return false;
+        }
         try (Connection connection = store.connection()) {
             try (PreparedStatement select = connection.prepareStatement("SELECT status FROM task_completion WHERE task_id = ?")) {
                 select.setString(1, taskId);
@@ -116,6 +145,10 @@ public final class SyncStateStore {
                         return !"sent".equals(rows.getString(1));
                     }
                 }
+            }
+            if (run.isPresent()) {
+                run.get().add(BEGUN + taskId, contactId, ignored -> { });
+                return true;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion (task_id, contact_id,"
                     + " status, updated_at) VALUES (?, ?, 'sending', ?)")) {
@@ -136,14 +169,36 @@ public final class SyncStateStore {
     }
 
     public void completionSent(String taskId) {
-        try (Connection connection = store.connection();
-                PreparedStatement update = connection.prepareStatement(
-                        "UPDATE task_completion SET status = 'sent', updated_at = ? WHERE task_id = ?")) {
-            update.setObject(1, Instant.now().atOffset(ZoneOffset.UTC));
-            update.setString(2, taskId);
-            update.executeUpdate();
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent()) {
+            String contactId = (String) run.get().written(BEGUN + taskId).orElse(null);
+            run.get().add(SENT + taskId, Boolean.TRUE, connection -> markSent(connection, taskId, contactId));
+            return;
+        }
+        try (Connection connection = store.connection()) {
+            markSent(connection, taskId, null);
         } catch (SQLException e) {
             throw new StoreException("Cannot record the completion of task " + taskId, e);
+        }
+    }
+
+    /** Marks a completion sent; inserts its row when {@code contactId} is known and no row exists yet. */
+    private static void markSent(Connection connection, String taskId, String contactId) throws SQLException {
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE task_completion SET status = 'sent', updated_at = ? WHERE task_id = ?")) {
+            update.setObject(1, now);
+            update.setString(2, taskId);
+            if (update.executeUpdate() > 0 || contactId == null) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion (task_id, contact_id,"
+                + " status, updated_at) VALUES (?, ?, 'sent', ?)")) {
+            insert.setString(1, taskId);
+            insert.setString(2, contactId);
+            insert.setObject(3, now);
+            insert.executeUpdate();
         }
     }
 
