@@ -1,8 +1,5 @@
 package io.github.ghlconnectif;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,6 +12,7 @@ import io.github.ghlconnectif.cli.BackfillCommand;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.cli.SetupCommand;
+import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.sandbox.Sandbox;
@@ -28,6 +26,8 @@ public final class Application {
     /** Bundled defaults first, then {@code ./application.properties} where the jar is started. */
     public static final String PROPERTY_LOCATIONS =
             "classpath:application.properties;optional=true,file:application.properties;optional=true";
+
+    private static final String STARTUP_SUMMARY = "camel.main.startup-summary-level";
 
     private Application() {
     }
@@ -56,16 +56,25 @@ public final class Application {
     }
 
     private static int run(String[] args) {
+        Main main = newMain();
         try {
-            return newMain().run(args);
+            return main.run(args);
         } catch (Exception e) {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof ConfigurationException)) {
                 cause = cause.getCause();
             }
             System.err.println("ghl-connectif-sync cannot start: " + cause.getMessage());
+            // no signal came: Camel's shutdown hook must not say one did as the process exits
+            main.getShutdownStrategy().shutdown();
             return 1;
         }
+    }
+
+    /** The version in the jar's manifest; {@code development} when run from the classes. */
+    public static String version() {
+        String version = Application.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     /**
@@ -74,14 +83,7 @@ public final class Application {
      * Camel's own lookup, the environment wins over a {@code -D} system property.
      */
     static Map<String, String> environmentOverrides() {
-        Properties defaults = new Properties();
-        try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Properties defaults = ConfigurationCheck.bundledDefaults();
         Map<String, String> overrides = new TreeMap<>();
         for (String key : defaults.stringPropertyNames()) {
             String value = System.getenv(Settings.environmentName(key));
@@ -100,6 +102,11 @@ public final class Application {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
         environmentOverrides().forEach(main::addOverrideProperty);
+        String level = System.getenv().getOrDefault("LOG_LEVEL", System.getProperty("LOG_LEVEL", "INFO"));
+        if ((level.equalsIgnoreCase("DEBUG") || level.equalsIgnoreCase("TRACE"))
+                && System.getenv(Settings.environmentName(STARTUP_SUMMARY)) == null) {
+            main.addOverrideProperty(STARTUP_SUMMARY, "Default");
+        }
         // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.yaml" : "classpath:routes/*.yaml");

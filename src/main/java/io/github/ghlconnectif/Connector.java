@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +23,7 @@ import io.github.ghlconnectif.auth.StoredToken;
 import io.github.ghlconnectif.auth.TokenCipher;
 import io.github.ghlconnectif.auth.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
+import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifSetup;
@@ -35,6 +39,8 @@ import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.writeback.OwnWrites;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Service;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -55,7 +61,7 @@ public final class Connector implements Service {
     private final String authMode;
     private final CircuitBreaker ghlBreaker;
     private final CircuitBreaker connectifBreaker;
-    private final ApiCalls apiCalls = new ApiCalls();
+    private final ApiCalls apiCalls;
     private HttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
@@ -68,18 +74,45 @@ public final class Connector implements Service {
     private SyncStateStore syncStates;
     private OwnWrites ownWrites;
     private GhlClient ghl;
+    private AccessCheck accessCheck;
 
+    /** With its metrics in a registry of its own (the one-off commands). */
     public Connector(Settings settings) {
+        this(settings, new SimpleMeterRegistry());
+    }
+
+    /** @param metrics where the calls and events are counted, served at {@code GET /metrics} */
+    public Connector(Settings settings, MeterRegistry metrics) {
         this.settings = settings;
-        this.authMode = settings.get("ghl.auth.mode", MODE_OAUTH);
-        this.rateBudgets = new RateBudgets(share(settings.get("sync.backfill.budget-share", "0.5")));
+        this.apiCalls = new ApiCalls(metrics);
+        this.authMode = settings.getChoice("ghl.auth.mode", MODE_OAUTH, ConfigurationCheck.CHOICES.get("ghl.auth.mode"));
+        this.rateBudgets = new RateBudgets(share(settings));
         int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
         Duration openFor = settings.getDuration("sync.circuit.open-for", Duration.ofSeconds(30));
         this.ghlBreaker = new CircuitBreaker("GHL", threshold, openFor);
         this.connectifBreaker = new CircuitBreaker("Connectif", threshold, openFor);
-        if (!authMode.equals(MODE_OAUTH) && !authMode.equals(MODE_PRIVATE_TOKEN)) {
-            throw new ConfigurationException("ghl.auth.mode must be oauth or private-token, not '" + authMode + "'");
+    }
+
+    /**
+     * The connector as the routes use it, once its configuration has been checked: every mistake found is reported at
+     * once, one line each, and the store is opened (and its schema brought up to date) when the rest is right.
+     */
+    public static Connector checked(Settings settings, MeterRegistry metrics) {
+        Set<String> errors = new LinkedHashSet<>(ConfigurationCheck.errors(settings));
+        Connector connector = null;
+        try {
+            connector = new Connector(settings, metrics);
+            errors.addAll(connector.problems(errors.isEmpty()));
+        } catch (ConfigurationException e) {
+            errors.add(e.getMessage());
         }
+        if (!errors.isEmpty()) {
+            if (connector != null) {
+                connector.stop();
+            }
+            throw ConfigurationException.of(List.copyOf(errors));
+        }
+        return connector;
     }
 
     /** For the one-off commands: the connector's parts configured from the properties, without Camel routes. */
@@ -89,24 +122,40 @@ public final class Connector implements Service {
         return new Connector(Settings.of(context));
     }
 
-    /** Fails at start-up, naming the property, when the configuration cannot work. */
+    /** Fails, naming the property, when the configuration cannot work; the store is not opened. */
     public void validate() {
-        if (isOAuth()) {
-            oauthClient();
-            cipher();
-        } else {
-            ghl();
+        List<String> errors = problems(false);
+        if (!errors.isEmpty()) {
+            throw ConfigurationException.of(errors);
         }
-        connectif();
-        locationZone();
-        appId();
+    }
+
+    /** What stops the start, one line each; with {@code openStore}, whether the store opens too. */
+    private List<String> problems(boolean openStore) {
+        List<String> errors = new ArrayList<>();
+        if (isOAuth()) {
+            ConfigurationCheck.collect(errors, this::oauthClient);
+            ConfigurationCheck.collect(errors, this::cipher);
+        } else {
+            ConfigurationCheck.collect(errors, this::tokenProvider);
+        }
+        ConfigurationCheck.collect(errors, this::connectif);
+        ConfigurationCheck.collect(errors, this::locationZone);
+        ConfigurationCheck.collect(errors, this::appId);
         for (String key : new String[] {"ghl.location-id", "ghl.allowed-locations", "ghl.allowed-companies"}) {
             if (!settings.getSet(key).stream().allMatch(GhlIds::valid)) {
-                throw new ConfigurationException(key + " must hold GHL ids (letters, digits, _ and -, up to "
+                errors.add(Settings.named(key) + " must hold GHL ids (letters, digits, _ and -, up to "
                         + GhlIds.MAX_LENGTH + " characters)");
             }
         }
-        settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+        if (openStore && errors.isEmpty()) {
+            try {
+                store();
+            } catch (RuntimeException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return errors;
     }
 
     public Settings settings() {
@@ -121,16 +170,13 @@ public final class Connector implements Service {
         return authMode.equals(MODE_OAUTH);
     }
 
-    private static double share(String value) {
-        try {
-            double share = Double.parseDouble(value);
-            if (share > 0 && share <= 1) {
-                return share;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    private static double share(Settings settings) {
+        String key = "sync.backfill.budget-share";
+        double share = settings.getDouble(key, 0.5);
+        if (share > 0 && share <= 1) {
+            return share;
         }
-        throw new ConfigurationException("sync.backfill.budget-share must be a number above 0 and at most 1");
+        throw Settings.invalid(key, settings.get(key, ""), "a number above 0 and at most 1");
     }
 
     /** The location used when a call names none. */
@@ -172,6 +218,10 @@ public final class Connector implements Service {
     /** Calls made to GHL and Connectif, for the metrics and the dispatcher's log line. */
     public ApiCalls apiCalls() {
         return apiCalls;
+    }
+
+    public MeterRegistry metrics() {
+        return apiCalls.registry();
     }
 
     public RateBudgets rateBudgets() {
@@ -217,7 +267,7 @@ public final class Connector implements Service {
 
     public synchronized ConnectifClient connectif() {
         if (connectif == null) {
-            connectif = new ConnectifClient(settings.get("connectif.base-url", "https://api.connectif.cloud"),
+            connectif = new ConnectifClient(connectifBaseUrl(),
                     settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
                     http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
                     settings.getInt("connectif.retry.rate-limited-attempts", 5),
@@ -241,7 +291,8 @@ public final class Connector implements Service {
         try {
             return ZoneId.of(settings.get("ghl.location-timezone", "UTC"));
         } catch (DateTimeException e) {
-            throw new ConfigurationException("ghl.location-timezone is not a time zone id (like Europe/Madrid)");
+            throw Settings.invalid("ghl.location-timezone", settings.get("ghl.location-timezone", ""),
+                    "a time zone id like Europe/Madrid");
         }
     }
 
@@ -291,6 +342,17 @@ public final class Connector implements Service {
                     settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker, apiCalls);
         }
         return ghl;
+    }
+
+    public synchronized AccessCheck accessCheck() {
+        if (accessCheck == null) {
+            accessCheck = new AccessCheck(this);
+        }
+        return accessCheck;
+    }
+
+    public String connectifBaseUrl() {
+        return settings.get("connectif.base-url", "https://api.connectif.cloud");
     }
 
     public String baseUrl() {

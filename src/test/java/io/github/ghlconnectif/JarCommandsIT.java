@@ -8,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.apache.camel.test.AvailablePortFinder;
+import io.github.ghlconnectif.support.JarRun;
 import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The packaged jar, run the way the README says, configured through environment variables. */
 class JarCommandsIT {
 
-    static final Path JAR = Path.of(System.getProperty("connector.jar", "target/ghl-connectif-sync.jar")).toAbsolutePath();
     static final String TOKEN = "pit-0d6c-secret";
     static final String CONNECTIF_KEY = "cnf-key-id:cnf-secret-9f1";
     static final String STORE_KEY = "a2V5LWZvci10aGUtamFyLXRlc3Qtb25seS0zMi1ieXQ=";
@@ -44,11 +40,11 @@ class JarCommandsIT {
 
     @Test
     void catalogListsEveryOperation() throws Exception {
-        Result result = run(Map.of(), "catalog");
+        JarRun.Result result = run(Map.of(), "catalog");
 
-        assertEquals(0, result.exit);
-        assertTrue(result.out.contains("get-contact") && result.out.contains("remove-from-workflow")
-                && result.out.contains("TaskComplete"), result.out);
+        assertEquals(0, result.exit());
+        assertTrue(result.out().contains("get-contact") && result.out().contains("remove-from-workflow")
+                && result.out().contains("TaskComplete"), result.out());
     }
 
     @Test
@@ -57,12 +53,12 @@ class JarCommandsIT {
                 .withHeader("Version", equalTo("2021-07-28"))
                 .willReturn(okJson("{\"contact\":{\"id\":\"c1\",\"email\":\"ana@example.org\"}}")));
 
-        Result result = run(privateToken(), "call", "get-contact", "contactId=c1");
+        JarRun.Result result = run(privateToken(), "call", "get-contact", "contactId=c1");
 
-        assertEquals(0, result.exit, result.err);
-        assertTrue(result.out.trim().startsWith("{") && result.out.trim().endsWith("}"), result.out);
-        assertTrue(result.out.contains("ana@example.org"));
-        assertFalse((result.out + result.err).contains(TOKEN));
+        assertEquals(0, result.exit(), result.err());
+        assertTrue(result.out().trim().startsWith("{") && result.out().trim().endsWith("}"), result.out());
+        assertTrue(result.out().contains("ana@example.org"));
+        assertFalse((result.out() + result.err()).contains(TOKEN));
     }
 
     @Test
@@ -78,7 +74,7 @@ class JarCommandsIT {
         env.put("CONNECTIF_SETUP_ON_START", "false");
         Process process = start(env);
         try {
-            HttpResponse<String> response = awaitHttp("http://127.0.0.1:" + port + "/oauth/install");
+            HttpResponse<String> response = JarRun.awaitHttp("http://127.0.0.1:" + port + "/oauth/install");
             assertEquals(404, response.statusCode());
             assertTrue(response.body().contains("private integration token"), response.body());
         } finally {
@@ -91,11 +87,33 @@ class JarCommandsIT {
     }
 
     @Test
-    void missingConfigurationStopsTheStartWithTheProperty() throws Exception {
-        Result result = run(Map.of("GHL_AUTH_MODE", "oauth"));
+    void theSandboxSaysItIsStartingBeforeAnythingElse() throws Exception {
+        Process process = start(Map.of("SANDBOX_STORY", "false", "SANDBOX_DIR", workDir.resolve("sandbox").toString(),
+                "CAMEL_SERVER_PORT", String.valueOf(AvailablePortFinder.getNextAvailable())), "--sandbox");
+        try {
+            io.github.ghlconnectif.support.Await.until(() -> {
+                try {
+                    return Files.readString(workDir.resolve("out.log")).contains("[sandbox] connector");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, java.time.Duration.ofSeconds(90), "the sandbox started");
+        } finally {
+            process.destroy();
+            // stopping the simulators and the connector takes a while on a loaded machine
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "the sandbox did not stop");
+        }
+        List<String> lines = Files.readAllLines(workDir.resolve("out.log"));
+        assertEquals("[sandbox] starting the GHL and Connectif simulators, then the connector (a few seconds)", lines.get(0),
+                String.join("\n", lines));
+    }
 
-        assertEquals(1, result.exit);
-        assertTrue(result.err.contains("ghl.oauth.client-id") && result.err.contains("GHL_OAUTH_CLIENT_ID"), result.err);
+    @Test
+    void missingConfigurationStopsTheStartWithTheProperty() throws Exception {
+        JarRun.Result result = run(Map.of("GHL_AUTH_MODE", "oauth"));
+
+        assertEquals(1, result.exit());
+        assertTrue(result.err().contains("ghl.oauth.client-id") && result.err().contains("GHL_OAUTH_CLIENT_ID"), result.err());
     }
 
     private Map<String, String> privateToken() {
@@ -104,41 +122,10 @@ class JarCommandsIT {
     }
 
     private Process start(Map<String, String> env, String... args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(args)).directory(workDir.toFile())
-                .redirectOutput(workDir.resolve("out.log").toFile()).redirectError(workDir.resolve("err.log").toFile());
-        builder.environment().putAll(env);
-        return builder.start();
+        return new JarRun(workDir).start(env, args);
     }
 
-    private Result run(Map<String, String> env, String... args) throws Exception {
-        Process process = start(env, args);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command did not finish");
-        return new Result(process.exitValue(), Files.readString(workDir.resolve("out.log"), StandardCharsets.UTF_8),
-                Files.readString(workDir.resolve("err.log"), StandardCharsets.UTF_8));
-    }
-
-    private static List<String> command(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static HttpResponse<String> awaitHttp(String url) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
-        }
-    }
-
-    private record Result(int exit, String out, String err) {
+    private JarRun.Result run(Map<String, String> env, String... args) throws Exception {
+        return new JarRun(workDir).run(env, args);
     }
 }

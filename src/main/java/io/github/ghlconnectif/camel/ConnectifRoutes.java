@@ -26,19 +26,6 @@ public final class ConnectifRoutes extends RouteBuilder {
         Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
                 Connector.class);
 
-        if (connector.settings().getBoolean("connectif.setup-on-start", true)) {
-            from("timer:connectif-setup?repeatCount=1&delay=500").routeId("connectif-setup").process(exchange -> {
-                try {
-                    List<String> created = connector.connectifSetup().run();
-                    LOG.info("Connectif setup: {}", created.isEmpty() ? "every field and event type is there"
-                            : "created " + String.join(", ", created));
-                } catch (RuntimeException e) {
-                    LOG.warn("Connectif setup did not complete ({}); run the setup command once Connectif answers",
-                            e.getMessage());
-                }
-            });
-        }
-
         from("direct:connectif-upsert-contact").routeId("connectif-upsert-contact").process(exchange -> {
             Map<String, Object> fields = body(exchange);
             String email = parameter(exchange, "email");

@@ -12,8 +12,11 @@ import io.github.ghlconnectif.sync.NoteSync;
 import io.github.ghlconnectif.sync.TaskContactResolver;
 import io.github.ghlconnectif.sync.TaskSync;
 import io.github.ghlconnectif.writeback.WriteBack;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 
 /**
  * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
@@ -25,10 +28,23 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
     public static final String CONNECTOR = "connector";
 
+    /**
+     * Micrometer's Prometheus registry, shared with camel-micrometer-prometheus ({@code camel.metrics.*}), which adds
+     * Camel's route and exchange metrics and the JVM's to it under the same name, whichever of the two comes first.
+     */
+    static PrometheusMeterRegistry metrics(CamelContext context) {
+        PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                PrometheusMeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        return registry;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        Connector connector = new Connector(Settings.of(context));
-        connector.validate();
+        Connector connector = Connector.checked(Settings.of(context), metrics(context));
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);
         // the flows' decisions, called by name from the YAML routes

@@ -8,14 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.metrics.DispatchStats;
-import io.github.ghlconnectif.metrics.Histogram;
+import io.github.ghlconnectif.metrics.Timers;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.webhook.IntakeCounters;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
 
 /**
@@ -41,14 +43,19 @@ final class ConnectorStatus {
         IntakeCounters counters = camel.getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS, IntakeCounters.class);
         DispatchStats stats = dispatcher.stats();
         Map<String, Object> status = new LinkedHashMap<>();
+        status.put("version", Application.version());
+        status.put("uptimeSeconds", camel.getUptime().toSeconds());
         status.put("inboxDepth", connector.inbox().depth());
         status.put("inFlight", dispatcher.inFlight());
         status.put("retries", dispatcher.retries());
         status.put("intake", counters.snapshot());
         status.put("events", stats.outcomes());
-        status.put("dispatch", Map.of("runs", stats.durations().count(), "runSecondsP50", stats.durations().quantile(0.5),
-                "runSecondsP99", stats.durations().quantile(0.99), "lagSecondsP50", stats.lags().quantile(0.5),
-                "lagSecondsP99", stats.lags().quantile(0.99)));
+        status.put("lastEvents", text(stats.lastProcessed()));
+        status.put("lastWebhooks", text(counters.lastAnswered()));
+        status.put("connectifWebhooks", counters.connectifSnapshot());
+        status.put("dispatch", Map.of("runs", stats.durations().count(), "runSecondsP50", Timers.quantile(stats.durations(), 0.5),
+                "runSecondsP99", Timers.quantile(stats.durations(), 0.99), "lagSecondsP50", Timers.quantile(stats.lags(), 0.5),
+                "lagSecondsP99", Timers.quantile(stats.lags(), 0.99)));
         Map<String, Long> calls = new LinkedHashMap<>();
         connector.apiCalls().counts().forEach((key, count) -> calls.put(key.target() + " " + key.operation() + " " + key.status(),
                 count));
@@ -93,7 +100,13 @@ final class ConnectorStatus {
         return status;
     }
 
-    private static Map<String, Object> quantiles(Histogram histogram) {
-        return Map.of("count", histogram.count(), "p50", histogram.quantile(0.5), "p99", histogram.quantile(0.99));
+    private static Map<String, Object> quantiles(Timer timer) {
+        return Map.of("count", timer.count(), "p50", Timers.quantile(timer, 0.5), "p99", Timers.quantile(timer, 0.99));
+    }
+
+    private static Map<String, String> text(Map<String, Instant> times) {
+        Map<String, String> text = new LinkedHashMap<>();
+        times.forEach((key, at) -> text.put(key, at == null ? "" : at.toString()));
+        return text;
     }
 }

@@ -12,7 +12,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code GET /health}: 200 when the connector can do its work; 503 with the reasons when it cannot: the store does
- * not answer, a location needs the app installed again, or a target's circuit is open.
+ * not answer, a location needs the app installed again, GHL or Connectif rejects the credentials, the Connectif setup
+ * has not completed, or a target's circuit is open.
  */
 public final class HealthRoutes extends RouteBuilder {
 
@@ -20,6 +21,11 @@ public final class HealthRoutes extends RouteBuilder {
     public void configure() {
         Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
                 Connector.class);
+        // GHL and Connectif answer the configured credentials, and Connectif is set up: checked at start, then again
+        // every sync.access-check.period until it all works
+        from("timer:access-check?delay=0&period={{sync.access-check.period:1m}}").routeId("access-check")
+                .process(exchange -> connector.accessCheck().run());
+
         from("platform-http:/health?httpMethodRestrict=GET").routeId("health").process(exchange -> {
             Map<String, Object> checks = new LinkedHashMap<>();
             boolean up = true;
@@ -35,6 +41,8 @@ public final class HealthRoutes extends RouteBuilder {
                 checks.put("tokens", reinstall.isEmpty() ? "UP" : "DOWN: install the app again for " + reinstall);
                 up &= reinstall.isEmpty();
             }
+            connector.accessCheck().problems().forEach(checks::put);
+            up &= connector.accessCheck().problems().isEmpty();
             for (CircuitBreaker breaker : connector.breakers()) {
                 boolean closed = breaker.state() == CircuitBreaker.State.CLOSED;
                 checks.put(breaker.target(), closed ? "UP" : "DOWN: circuit " + breaker.state().name().toLowerCase()

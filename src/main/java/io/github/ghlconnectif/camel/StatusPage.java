@@ -26,20 +26,29 @@ final class StatusPage {
         Map<String, Object> circuits = map(status.get("circuits"));
         boolean up = circuits.values().stream().allMatch("CLOSED"::equals);
         html.append("<p id=\"state\" class=\"").append(up ? "ok\">Running" : "bad\">A target is failing: calls paused")
-                .append("</p>");
+                .append("</p><p id=\"version\">Version ").append(escape(String.valueOf(status.get("version"))))
+                .append(", up ").append(escape(uptime(status.get("uptimeSeconds")))).append("</p>");
         Map<String, Object> dispatch = map(status.get("dispatch"));
         table("overview", "Inbox", List.of("inbox depth", "in flight", "retries", "dead letters", "lag p50 (s)", "lag p99 (s)"),
                 List.of(List.of(status.get("inboxDepth"), status.get("inFlight"), status.get("retries"),
                         status.get("deadLetters"), dispatch.get("lagSecondsP50"), dispatch.get("lagSecondsP99"))));
-        table("intake", "Webhooks received", List.of("outcome", "event type", "count"), split(map(status.get("intake"))));
-        table("events", "Events processed", List.of("event type", "outcome", "count"), split(map(status.get("events"))));
+        table("intake", "GHL webhooks received", List.of("outcome", "event type", "count", "last at"),
+                split(map(status.get("intake")), map(status.get("lastWebhooks"))));
+        table("connectif-webhooks", "Connectif write requests received", List.of("action", "outcome", "count"),
+                split(map(status.get("connectifWebhooks")), Map.of()).stream().map(row -> row.subList(0, 3)).toList());
+        table("events", "Events processed", List.of("event type", "outcome", "count", "last at"),
+                split(map(status.get("events")), map(status.get("lastEvents"))));
         table("calls", "API calls", List.of("call", "count"), pairs(map(status.get("apiCalls"))));
         table("circuits", "Targets", List.of("target", "circuit"), pairs(circuits));
-        table("budgets", "GHL rate budgets", List.of("location", "budget"), pairs(map(status.get("ghlRateBudgets"))));
+        table("budgets", "GHL rate budgets", List.of("location", "remaining", "max", "daily remaining"),
+                columns(map(status.get("ghlRateBudgets")), "remaining", "max", "dailyRemaining"));
         if (status.containsKey("tokens")) {
-            table("tokens", "GHL tokens", List.of("owner", "expiry"), pairs(map(status.get("tokens"))));
+            table("tokens", "GHL tokens", List.of("owner", "expires at", "expires in (s)"),
+                    columns(map(status.get("tokens")), "expiresAt", "expiresInSeconds"));
         }
-        table("backfills", "Backfills", List.of("location", "progress"), pairs(map(status.get("backfills"))));
+        table("backfills", "Backfills", List.of("location", "state", "enqueued", "total", "per second", "ETA (s)",
+                "started at"), columns(map(status.get("backfills")), "state", "enqueued", "total", "perSecond", "etaSeconds",
+                "startedAt"));
         table("failures", "Last failures", List.of("at", "event type", "location", "contact", "outcome", "cause"),
                 rows(status.get("recentFailures"), "at", "type", "locationId", "contact", "outcome", "cause"));
         table("dead-letters", "Last dead letters (" + status.get("deadLetters") + " in all)",
@@ -69,12 +78,30 @@ final class StatusPage {
         html.append("</table>");
     }
 
-    /** Counters keyed {@code a|b}: one row a, b, count. */
-    private static List<List<Object>> split(Map<String, Object> counts) {
+    /** Counters keyed {@code a|b}: one row a, b, count, and the time under the same key in {@code last}. */
+    private static List<List<Object>> split(Map<String, Object> counts, Map<String, Object> last) {
         return counts.entrySet().stream().map(entry -> {
             String[] key = entry.getKey().split("\\|", 2);
-            return List.<Object>of(key[0], key.length > 1 ? key[1] : "", entry.getValue());
+            return List.<Object>of(key[0], key.length > 1 ? key[1] : "", entry.getValue(),
+                    last.getOrDefault(entry.getKey(), ""));
         }).toList();
+    }
+
+    /** One row per key: the key, then the named fields of its value. */
+    private static List<List<Object>> columns(Map<String, Object> values, String... fields) {
+        return values.entrySet().stream().map(entry -> {
+            List<Object> row = new java.util.ArrayList<>();
+            row.add(entry.getKey());
+            Map<String, Object> value = map(entry.getValue());
+            Arrays.stream(fields).forEach(field -> row.add(value.getOrDefault(field, "")));
+            return row;
+        }).toList();
+    }
+
+    private static String uptime(Object seconds) {
+        long total = seconds instanceof Number number ? number.longValue() : 0;
+        return total >= 86_400 ? total / 86_400 + "d " + total % 86_400 / 3600 + "h"
+                : total >= 3600 ? total / 3600 + "h " + total % 3600 / 60 + "m" : total / 60 + "m " + total % 60 + "s";
     }
 
     private static List<List<Object>> pairs(Map<String, Object> values) {

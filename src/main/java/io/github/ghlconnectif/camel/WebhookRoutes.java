@@ -76,7 +76,7 @@ public final class WebhookRoutes extends RouteBuilder {
                     pending.addAndGet(accepted);
                     dispatcher.wake();
                 });
-        IntakeCounters counters = new IntakeCounters();
+        IntakeCounters counters = new IntakeCounters(connector.metrics());
         camel.getRegistry().bind(DISPATCHER, dispatcher);
         camel.getRegistry().bind(INTAKE_COUNTERS, counters);
         // Camel Main's HTTP server and its router exist once the route services have started, before any consumer

@@ -6,4 +6,10 @@ public class ConfigurationException extends RuntimeException {
     public ConfigurationException(String message) {
         super(message);
     }
+
+    /** Several mistakes at once: one line each. */
+    public static ConfigurationException of(java.util.List<String> errors) {
+        return new ConfigurationException(errors.size() == 1 ? errors.get(0)
+                : errors.size() + " configuration errors:\n  " + String.join("\n  ", errors));
+    }
 }

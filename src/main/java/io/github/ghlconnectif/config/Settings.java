@@ -2,6 +2,7 @@ package io.github.ghlconnectif.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,19 +42,19 @@ public final class Settings {
     }
 
     public int getInt(String key, int defaultValue) {
-        return optional(key).map(value -> parse(key, value, Integer::parseInt)).orElse(defaultValue);
+        return optional(key).map(value -> parse(key, value, Integer::parseInt, "a whole number")).orElse(defaultValue);
     }
 
     public long getLong(String key, long defaultValue) {
-        return optional(key).map(value -> parse(key, value, Long::parseLong)).orElse(defaultValue);
+        return optional(key).map(value -> parse(key, value, Long::parseLong, "a whole number")).orElse(defaultValue);
     }
 
     public double getDouble(String key, double defaultValue) {
-        return optional(key).map(value -> parse(key, value, Double::parseDouble)).orElse(defaultValue);
+        return optional(key).map(value -> parse(key, value, Double::parseDouble, "a number like 0.5")).orElse(defaultValue);
     }
 
     public boolean getBoolean(String key, boolean defaultValue) {
-        return optional(key).map(value -> parse(key, value, Settings::parseBoolean)).orElse(defaultValue);
+        return optional(key).map(value -> parse(key, value, Settings::parseBoolean, "true or false")).orElse(defaultValue);
     }
 
     /** A list written with commas or spaces between its items; empty when the property is not set. */
@@ -66,7 +67,28 @@ public final class Settings {
 
     /** Durations are written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or an ISO-8601 {@code PT30S}. */
     public Duration getDuration(String key, Duration defaultValue) {
-        return optional(key).map(value -> parse(key, value, Settings::parseDuration)).orElse(defaultValue);
+        return optional(key).map(value -> parse(key, value, Settings::parseDuration, "a duration like 30s or 5m"))
+                .orElse(defaultValue);
+    }
+
+    /** One of {@code choices}, compared as written. */
+    public String getChoice(String key, String defaultValue, List<String> choices) {
+        String value = get(key, defaultValue);
+        if (!choices.contains(value)) {
+            throw invalid(key, value, "one of " + String.join(", ", choices));
+        }
+        return value;
+    }
+
+    /** {@code key (ENV_NAME)}, as errors name a property. */
+    public static String named(String key) {
+        return key + " (" + environmentName(key) + ")";
+    }
+
+    /** The error for a value of the wrong kind; secrets are never repeated. */
+    public static ConfigurationException invalid(String key, String value, String expected) {
+        String shown = SecretMasker.SECRET_PROPERTIES.contains(key) ? "" : ", not '" + value + "'";
+        return new ConfigurationException(named(key) + " must be " + expected + shown);
     }
 
     public static String environmentName(String key) {
@@ -98,11 +120,11 @@ public final class Settings {
         throw new IllegalArgumentException("expected true or false");
     }
 
-    private static <T> T parse(String key, String value, Function<String, T> parser) {
+    private static <T> T parse(String key, String value, Function<String, T> parser, String expected) {
         try {
             return parser.apply(value);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("Property " + key + " has an invalid value '" + value + "': " + e.getMessage());
+            throw invalid(key, value, expected);
         }
     }
 }

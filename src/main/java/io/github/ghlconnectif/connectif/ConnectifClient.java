@@ -137,7 +137,16 @@ public final class ConnectifClient {
         }
     }
 
-    private HttpResponse<byte[]> send(String operation, String method, String pathAndQuery, String json) {
+    /**
+     * The start-up access check: one {@code GET /contact-fields/} sent once, without retry, circuit or count. Returns
+     * Connectif's HTTP status.
+     */
+    public int probe() throws IOException, InterruptedException {
+        return http.send(request("GET", "/contact-fields/", null).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private HttpRequest.Builder request(String method, String pathAndQuery, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
                 .timeout(timeout)
                 .header("Authorization", "apiKey " + apiKey)
@@ -147,6 +156,11 @@ public final class ConnectifClient {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        return request;
+    }
+
+    private HttpResponse<byte[]> send(String operation, String method, String pathAndQuery, String json) {
+        HttpRequest.Builder request = request(method, pathAndQuery, json);
         if (!breaker.allow()) {
             throw new ConnectifApiException(operation, 0, "Connectif keeps failing: circuit open until "
                     + breaker.openUntil(), null, List.of(), true, null);
@@ -164,7 +178,7 @@ public final class ConnectifClient {
         } catch (IOException e) {
             calls.record(ApiCalls.CONNECTIF, operation, 0, System.nanoTime() - start, null);
             breaker.onFailure();
-            throw new ConnectifApiException(operation, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null,
+            throw new ConnectifApiException(operation, 0, ApiException.transportFailure(URI.create(baseUrl), e), null,
                     List.of(), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,7 +29,12 @@ public class GhlApiException extends ApiException {
 
     /** A transport failure: timeout, refused or reset connection. Always transient. */
     public static GhlApiException transport(String operation, Throwable cause) {
-        String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return transport(operation, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": "
+                + cause.getMessage()), cause);
+    }
+
+    /** A transport failure described by {@code reason}. Always transient. */
+    public static GhlApiException transport(String operation, String reason, Throwable cause) {
         return new GhlApiException(operation, 0, List.of(reason), null, true, cause);
     }
 

@@ -109,8 +109,18 @@ public final class GhlClient {
         }
     }
 
-    private HttpResponse<byte[]> send(String op, String method, URI uri, String json, AccessToken token,
-            LocationRateBudget budget, Priority priority) {
+    /**
+     * The start-up access check: one {@code GET} of {@code operation} sent once, without retry, budget, circuit or
+     * count. Returns GHL's HTTP status; a failure to get the location's token is thrown as a {@link GhlApiException}.
+     */
+    public int probe(GhlOperation operation, String locationId, Map<String, ?> params)
+            throws IOException, InterruptedException {
+        HttpRequest request = request(uri(operation, locationId, params), "GET", null, token(operation.id(), locationId))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private HttpRequest.Builder request(URI uri, String method, String json, AccessToken token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token.value())
@@ -122,6 +132,12 @@ public final class GhlClient {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        return request;
+    }
+
+    private HttpResponse<byte[]> send(String op, String method, URI uri, String json, AccessToken token,
+            LocationRateBudget budget, Priority priority) {
+        HttpRequest.Builder request = request(uri, method, json, token);
         if (!breaker.allow()) {
             throw GhlApiException.transport(op, new IOException("GHL keeps failing: circuit open until " + breaker.openUntil()));
         }
@@ -149,7 +165,7 @@ public final class GhlClient {
         } catch (IOException e) {
             calls.record(ApiCalls.GHL, op, 0, System.nanoTime() - start, null);
             breaker.onFailure();
-            throw GhlApiException.transport(op, e);
+            throw GhlApiException.transport(op, ApiException.transportFailure(uri, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw GhlApiException.transport(op, e);

@@ -80,7 +80,7 @@ public final class Dispatcher extends ServiceSupport {
     private final UnaryOperator<String> mask;
     private final Options options;
     private final ApiCalls apiCalls;
-    private final DispatchStats stats = new DispatchStats();
+    private final DispatchStats stats;
     private final AtomicLong retries = new AtomicLong();
     private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -132,6 +132,7 @@ public final class Dispatcher extends ServiceSupport {
         this.mask = mask;
         this.options = options;
         this.apiCalls = apiCalls;
+        this.stats = new DispatchStats(apiCalls.registry());
     }
 
     /** New events were stored: look now rather than at the next poll. */

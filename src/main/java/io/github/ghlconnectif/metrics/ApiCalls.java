@@ -4,7 +4,12 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The calls made to GHL and Connectif: counted by target, operation and status, timed by target, and summed per flow
@@ -41,9 +46,24 @@ public final class ApiCalls {
         }
     }
 
-    private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
-    private final Map<String, Histogram> durations = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<Key, Counter> counts = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final ThreadLocal<Run> current = new ThreadLocal<>();
+
+    public ApiCalls(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counted in a registry of their own (tests, one-off commands). */
+    public ApiCalls() {
+        this(new SimpleMeterRegistry());
+    }
+
+    /** Where the calls are counted; the dispatcher counts its events there too. */
+    public MeterRegistry registry() {
+        return registry;
+    }
 
     /**
      * @param status    the HTTP status, 0 when the call got no answer
@@ -51,8 +71,11 @@ public final class ApiCalls {
      */
     public void record(String target, String operation, int status, long nanos, String traceId) {
         counts.computeIfAbsent(new Key(target, operation, status == 0 ? "error" : String.valueOf(status)),
-                key -> new LongAdder()).increment();
-        durations.computeIfAbsent(target, t -> new Histogram()).observeNanos(nanos);
+                key -> Counter.builder("api_calls").description("calls to GHL and Connectif, by target, operation and HTTP status")
+                        .tag("target", key.target()).tag("operation", key.operation()).tag("status", key.status())
+                        .register(registry)).increment();
+        durations.computeIfAbsent(target, t -> Timers.builder("api_call", "how long calls to GHL and Connectif took, by target")
+                .tag("target", t).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
         Run run = current.get();
         if (run != null) {
             if (GHL.equals(target)) {
@@ -79,11 +102,11 @@ public final class ApiCalls {
 
     public Map<Key, Long> counts() {
         Map<Key, Long> snapshot = new TreeMap<>(Key.ORDER);
-        counts.forEach((key, count) -> snapshot.put(key, count.sum()));
+        counts.forEach((key, count) -> snapshot.put(key, (long) count.count()));
         return snapshot;
     }
 
-    public Map<String, Histogram> durations() {
+    public Map<String, Timer> durations() {
         return new TreeMap<>(durations);
     }
 }

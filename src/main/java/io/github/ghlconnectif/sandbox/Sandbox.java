@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,8 +59,9 @@ public final class Sandbox implements AutoCloseable {
 
     /** The {@code --sandbox} command: runs until the process is stopped. */
     public static int run(String[] args) {
-        quietLogs();
         PrintStream out = System.out;
+        out.println("[sandbox] starting the GHL and Connectif simulators, then the connector (a few seconds)");
+        quietLogs();
         Sandbox sandbox;
         try {
             sandbox = start(Map.of(), out);
@@ -96,8 +99,7 @@ public final class Sandbox implements AutoCloseable {
             String locationId = ghl.seedLocation(LOCATION_NAME, LOCATION_ZONE);
             int port = port(settings.getInt("camel.server.port", 8080), console);
             String connectorUrl = "http://127.0.0.1:" + port;
-            Path dir = Path.of(settings.get("sandbox.dir", "data/sandbox")).toAbsolutePath();
-            freshStore(dir);
+            Path dir = runFolder(Path.of(settings.get("sandbox.dir", "data/sandbox")).toAbsolutePath());
 
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("camel.server.port", String.valueOf(port));
@@ -136,8 +138,10 @@ public final class Sandbox implements AutoCloseable {
             properties.put("connectif.setup-on-start", "true");
             properties.put("connectif.webhook.public-url", connectorUrl + "/webhooks/connectif");
             // yours when set (to call the admin API or post actions yourself), else throwaway ones
-            properties.put("connectif.webhook.token", settings.get("connectif.webhook.token", secret(random)));
-            properties.put("admin.token", settings.get("admin.token", secret(random)));
+            String webhookToken = settings.get("connectif.webhook.token", secret(random));
+            String adminToken = settings.get("admin.token", secret(random));
+            properties.put("connectif.webhook.token", webhookToken);
+            properties.put("admin.token", adminToken);
             properties.put("store.url", "jdbc:h2:file:" + dir.resolve("store"));
             properties.put("store.username", "");
             properties.put("store.password", "");
@@ -160,6 +164,9 @@ public final class Sandbox implements AutoCloseable {
             console.accept("[sandbox] connector            " + connectorUrl + "  (auth " + mode + ", store " + dir + ")");
             SandboxStory story = new SandboxStory(ghl, connectif, locationId, connectorUrl, mode.equals(Connector.MODE_OAUTH),
                     settings.getDuration("sandbox.story.step-delay", Duration.ofSeconds(1)), console);
+            story.tokens(new SandboxStory.Tokens(adminToken, settings.optional("admin.token").isPresent(), webhookToken,
+                    settings.optional("connectif.webhook.token").isPresent(), ghl.privateToken(locationId,
+                            "sandbox-call-" + secret(random))));
             Sandbox sandbox = new Sandbox(ghl, connectif, main, locationId, port, story);
             story.idleWhen(sandbox::idle);
             if (settings.getBoolean("sandbox.story", true)) {
@@ -243,15 +250,18 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** The simulators start empty each time, so the store does too: only its own files are removed. */
-    private static void freshStore(Path dir) {
+    /** The simulators start empty each time, so each run gets a store folder of its own under {@code dir}. */
+    private static Path runFolder(Path dir) {
+        String name = "run-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now()) + "-"
+                + ProcessHandle.current().pid();
         try {
-            Files.createDirectories(dir);
-            for (String file : new String[] {"store.mv.db", "store.trace.db", "store.lock.db"}) {
-                Files.deleteIfExists(dir.resolve(file));
+            Path run = dir.resolve(name);
+            for (int n = 2; Files.exists(run); n++) {
+                run = dir.resolve(name + "-" + n);
             }
+            return Files.createDirectories(run);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare the sandbox directory " + dir, e);
+            throw new UncheckedIOException("Cannot make a store folder under " + dir, e);
         }
     }
 

@@ -51,6 +51,19 @@ public final class SandboxStory {
     private int step;
     private int steps;
 
+    /**
+     * What the closing hints show, to paste into another shell: the tokens of this run (the throwaway ones, or a note
+     * that yours from the environment are used) and a GHL private token for the {@code call} command.
+     */
+    record Tokens(String admin, boolean adminYours, String webhook, boolean webhookYours, String callToken) {
+    }
+
+    private Tokens tokens;
+
+    void tokens(Tokens tokens) {
+        this.tokens = tokens;
+    }
+
     SandboxStory(GhlSimulator ghl, ConnectifSimulator connectif, String locationId, String connectorUrl, boolean oauth,
             Duration stepDelay, Consumer<String> console) {
         this.ghl = ghl;
@@ -253,14 +266,24 @@ public final class SandboxStory {
         console.accept("");
         console.accept("[story] the end. Connectif received " + connectif.events().size() + " events; "
                 + connectif.deleted().size() + " contact deleted.");
-        console.accept("[sandbox] the connector keeps running; Ctrl-C stops it. Try:");
+        console.accept("[sandbox] the connector keeps running; Ctrl-C stops it. Try, in another shell:");
         console.accept("  curl " + connectorUrl + "/health");
         console.accept("  curl " + connectorUrl + "/metrics");
-        console.accept("  (started with ADMIN_TOKEN set) curl -H \"Authorization: Bearer $ADMIN_TOKEN\" " + connectorUrl
-                + "/admin/status");
-        console.accept("  (started with CONNECTIF_WEBHOOK_TOKEN set) curl -H \"X-Connectif-Token: $CONNECTIF_WEBHOOK_TOKEN\""
-                + " -H 'Content-Type: application/json' -d '{\"action\":\"add-tags\",\"email\":\"" + ADA
-                + "\",\"tags\":[\"poked\"]}' " + connectorUrl + "/webhooks/connectif");
+        if (tokens != null) {
+            // this run's throwaway tokens as they are; yours from the environment by name, to export in that shell
+            String admin = tokens.adminYours() ? "$ADMIN_TOKEN" : tokens.admin();
+            console.accept("  curl -H \"Authorization: Bearer " + admin + "\" " + connectorUrl + "/admin/status"
+                    + (tokens.adminYours() ? "   # export ADMIN_TOKEN there first" : ""));
+            console.accept("  in a browser: " + connectorUrl + "/status  (any user name, password "
+                    + (tokens.adminYours() ? "your ADMIN_TOKEN" : admin) + ")");
+            console.accept("  curl -H \"X-Connectif-Token: " + (tokens.webhookYours() ? "$CONNECTIF_WEBHOOK_TOKEN"
+                    : tokens.webhook()) + "\" -H 'Content-Type: application/json' -d '{\"action\":\"add-tags\",\"email\":\""
+                    + ADA + "\",\"tags\":[\"poked\"]}' " + connectorUrl + "/webhooks/connectif"
+                    + (tokens.webhookYours() ? "   # export CONNECTIF_WEBHOOK_TOKEN there first" : ""));
+            console.accept("  GHL_AUTH_MODE=private-token GHL_BASE_URL=" + ghl.baseUrl() + " GHL_LOCATION_ID=" + locationId
+                    + " GHL_PRIVATE_TOKEN=" + tokens.callToken() + " java -jar target/ghl-connectif-sync.jar call get-contact"
+                    + " contactId=" + (ada == null ? "<id>" : ada));
+        }
         synchronized (this) {
             for (String problem : problems) {
                 console.accept("[sandbox] problem: " + problem);

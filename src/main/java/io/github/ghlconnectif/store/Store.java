@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -23,6 +24,9 @@ import org.flywaydb.core.Flyway;
  * are made readable by their owner only, in a folder created so.
  */
 public final class Store implements AutoCloseable {
+
+    /** H2's error code for a database file locked by another process. */
+    private static final int H2_DATABASE_IN_USE = 90020;
 
     /** Payloads up to this many characters stay in their H2 row. */
     static final int INPLACE_LOB_CHARS = 16384;
@@ -44,6 +48,7 @@ public final class Store implements AutoCloseable {
         Path file = postgres ? null : h2File(url);
         if (file != null) {
             ownerOnlyFolder(file.getParent());
+            probeH2(durableH2(url), username, password);
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("store");
@@ -119,8 +124,25 @@ public final class Store implements AutoCloseable {
         return durable;
     }
 
+    /**
+     * One plain connection first, so that a store another process holds is reported at once, in one line, instead of
+     * the pool retrying it until its timeout.
+     */
+    private static void probeH2(String url, String username, String password) {
+        try (Connection ignored = DriverManager.getConnection(url, username, password)) {
+            // it opens
+        } catch (SQLException e) {
+            if (e.getErrorCode() == H2_DATABASE_IN_USE) {
+                throw new StoreException("the store " + safeUrl(url) + " is locked by another process: the embedded H2 "
+                        + "store allows one process at a time; stop the other one, or use PostgreSQL (store.url) to run "
+                        + "several", e);
+            }
+            throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
+        }
+    }
+
     /** The database file path of an embedded H2 URL ({@code jdbc:h2:file:./data/x}, {@code jdbc:h2:~/x}); null for others. */
-    static Path h2File(String url) {
+    public static Path h2File(String url) {
         String path = url.substring("jdbc:h2:".length());
         int settings = path.indexOf(';');
         path = settings < 0 ? path : path.substring(0, settings);
@@ -184,6 +206,8 @@ public final class Store implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage();
+        String message = String.valueOf(root.getMessage());
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 }

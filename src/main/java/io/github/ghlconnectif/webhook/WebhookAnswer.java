@@ -38,8 +38,13 @@ public final class WebhookAnswer {
         respond(exchange, refusal.status(), refusal.outcome(), refusal.reason(), type);
     }
 
+    /** @param type GHL's event type, or the Connectif action; null when it could not be read */
     public void respond(Exchange exchange, int status, String outcome, String reason, String type) {
-        counters.count(sender.equals("GHL") ? outcome : sender.toLowerCase() + "-" + outcome, type);
+        if (sender.equals("GHL")) {
+            counters.count(outcome, type);
+        } else {
+            counters.countConnectif(type == null ? IntakeCounters.UNKNOWN : type, outcome);
+        }
         if (status >= 400 && status != 429) {
             // the reason may quote the request: no line breaks or other control characters into the log
             LOG.warn("{} webhook rejected with {}: {}", sender, status, reason == null ? null

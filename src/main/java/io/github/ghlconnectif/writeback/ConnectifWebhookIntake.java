@@ -71,7 +71,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
         if (RequestCredentials.inQuery(exchange)) {
-            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY);
+            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
         }
         if (token == null) {
             return answer(exchange, callback, 404, "rejected", "the Connectif webhook is off: set connectif.webhook.token");
@@ -92,33 +92,36 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         } catch (IOException e) {
             return answer(exchange, callback, 400, "rejected", "unreadable body");
         }
+        // a known action names the counted series; anything else is counted as unknown
+        String action = request != null && request.isObject() ? WriteAction.find(text(request, "action"))
+                .map(WriteAction::id).orElse(null) : null;
         InboxEvent event;
         try {
             event = read(request, new String(body, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            return answer(exchange, callback, 400, "rejected", e.getMessage());
+            return answer(exchange, callback, 400, "rejected", e.getMessage(), action);
         }
         if (WriteAction.find(event.type()).filter(allowed::contains).isEmpty()) {
-            return refuse(exchange, callback, Refusal.ACTION_NOT_ALLOWED);
+            return refuse(exchange, callback, Refusal.ACTION_NOT_ALLOWED, action);
         }
         String location = event.locationId();
         if (location == null) {
             Set<String> all = served.all();
             if (all.size() > 1) {
                 return answer(exchange, callback, 400, "rejected", "missing field locationId (this connector serves "
-                        + all.size() + " locations)");
+                        + all.size() + " locations)", action);
             }
             location = all.isEmpty() ? null : all.iterator().next();
         }
         if (location == null || !served.serves(location)) {
-            return refuse(exchange, callback, Refusal.LOCATION_NOT_SERVED);
+            return refuse(exchange, callback, Refusal.LOCATION_NOT_SERVED, action);
         }
         event = new InboxEvent(event.eventKey(), event.source(), event.type(), location, event.contactKey(), event.payload());
         writer.submit(event).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
             if (error != null) {
-                respond(exchange, 429, "retry-later", "the action could not be stored");
+                respond(exchange, 429, "retry-later", "the action could not be stored", action);
             } else {
-                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null);
+                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null, action);
             }
             callback.done(false);
         });
@@ -172,19 +175,24 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     }
 
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
-        respond(exchange, status, outcome, reason);
+        return answer(exchange, callback, status, outcome, reason, null);
+    }
+
+    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason,
+            String action) {
+        respond(exchange, status, outcome, reason, action);
         callback.done(true);
         return true;
     }
 
-    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal) {
-        answer.refuse(exchange, refusal, null);
+    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal, String action) {
+        answer.refuse(exchange, refusal, action);
         callback.done(true);
         return true;
     }
 
-    private void respond(Exchange exchange, int status, String outcome, String reason) {
-        answer.respond(exchange, status, outcome, reason, null);
+    private void respond(Exchange exchange, int status, String outcome, String reason, String action) {
+        answer.respond(exchange, status, outcome, reason, action);
     }
 
     private static String text(JsonNode node, String field) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,17 +48,28 @@ class OperabilityTest extends ConnectorTestSupport {
             connector.awaitIdle(Duration.ofSeconds(15));
 
             String metrics = fetch("/metrics", null).body();
-            assertTrue(metrics.contains("api_calls_total{target=\"ghl\",operation=\"get-contact\",status=\"200\"} 1"), metrics);
-            assertTrue(metrics.contains("api_calls_total{target=\"ghl\",operation=\"get-contact\",status=\"422\"} 1"), metrics);
-            assertTrue(metrics.contains("api_calls_total{target=\"ghl\",operation=\"list-tasks\",status=\"200\"} 1"), metrics);
-            assertTrue(metrics.contains("api_calls_total{target=\"ghl\",operation=\"list-notes\",status=\"200\"} 1"), metrics);
-            assertTrue(metrics.contains("api_calls_total{target=\"connectif\",operation=\"upsert-contact\",status=\"200\"}"),
+            assertTrue(metrics.contains("api_calls_total{operation=\"get-contact\",status=\"200\",target=\"ghl\"} 1.0"), metrics);
+            assertTrue(metrics.contains("api_calls_total{operation=\"get-contact\",status=\"422\",target=\"ghl\"} 1.0"), metrics);
+            assertTrue(metrics.contains("api_calls_total{operation=\"list-tasks\",status=\"200\",target=\"ghl\"} 1.0"), metrics);
+            assertTrue(metrics.contains("api_calls_total{operation=\"list-notes\",status=\"200\",target=\"ghl\"} 1.0"), metrics);
+            assertTrue(metrics.contains("api_calls_total{operation=\"upsert-contact\",status=\"200\",target=\"connectif\"}"),
                     metrics);
             assertTrue(metrics.contains("api_call_seconds_count{target=\"ghl\"} 4"), metrics);
-            assertTrue(metrics.contains("events_processed_total{type=\"ContactCreate\",outcome=\"synced\"} 1"), metrics);
-            assertTrue(metrics.contains("events_processed_total{type=\"ContactUpdate\",outcome=\"dead-letter\"} 1"), metrics);
+            assertTrue(metrics.contains("events_processed_total{outcome=\"synced\",type=\"ContactCreate\"} 1.0"), metrics);
+            assertTrue(metrics.contains("events_processed_total{outcome=\"dead-letter\",type=\"ContactUpdate\"} 1.0"), metrics);
+            assertTrue(metrics.contains("ghl_webhooks_total{outcome=\"accepted\",type=\"ContactCreate\"} 1.0"), metrics);
+            assertTrue(metrics.contains("dead_letters_total{route=\"ghl-get-contact\"} 1.0"), metrics);
             assertTrue(metrics.contains("dispatch_lag_seconds_count 2"), metrics);
             assertTrue(metrics.contains("dispatch_run_seconds_bucket{le=\"+Inf\"} 2"), metrics);
+            assertTrue(metrics.contains("\ninbox_depth 0.0\n") && metrics.contains("\ndispatch_in_flight 0.0\n")
+                    && metrics.contains("\ncircuit_open{target=\"GHL\"} 0.0\n"), metrics);
+            // what Prometheus users expect beside them: the JVM's and Camel's own
+            for (String standard : List.of("# TYPE jvm_memory_used_bytes gauge", "# TYPE jvm_gc_memory_allocated_bytes_total counter",
+                    "# TYPE jvm_threads_live_threads gauge", "# TYPE process_cpu_usage gauge",
+                    "# TYPE camel_exchanges_total counter", "# TYPE camel_route_policy_seconds",
+                    "camel_exchanges_total{camelContext=\"ghl-connectif-sync\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"ghl-events\"}")) {
+                assertTrue(metrics.contains(standard), standard + " in:\n" + metrics);
+            }
 
             String synced = line(logs, "ContactCreate for c1 in location " + LOCATION + ": synced in ");
             assertTrue(synced.startsWith("INFO io.github.ghlconnectif.events"), synced);
@@ -75,6 +87,34 @@ class OperabilityTest extends ConnectorTestSupport {
         assertEquals("c2", status.path("recentFailures").get(0).path("contact").asText(), status.toString());
         assertEquals("c2", status.path("recentDeadLetters").get(0).path("contact").asText(), status.toString());
         assertEquals(1, status.path("deadLetters").asInt());
+        assertEquals("development", status.path("version").asText(), status.toString());
+        assertTrue(status.path("uptimeSeconds").isNumber(), status.toString());
+        Instant synced = Instant.parse(status.path("lastEvents").path("ContactCreate|synced").asText());
+        assertTrue(Duration.between(synced, Instant.now()).toMinutes() < 5, status.toString());
+        Instant.parse(status.path("lastWebhooks").path("accepted|ContactUpdate").asText());
+        Instant.parse(status.path("recentFailures").get(0).path("at").asText());
+    }
+
+    @Test
+    void connectifWritesHaveTheirOwnMetricAndLabelValuesAreEscaped() throws Exception {
+        connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
+        start(Map.of("connectif.webhook.token", "cnf-hook-ops-1"));
+        Map<String, String> token = Map.of("X-Connectif-Token", "cnf-hook-ops-1", "Content-Type", "application/json");
+        String[] bodies = {"{\"action\":\"add-tags\",\"ghlContactId\":\"c1\",\"tags\":[\"vip\"]}",
+            "{\"action\":\"add-tags\",\"ghlContactId\":\"c1\"}", "{\"action\":\"x\\\"} 9\\nevil_total 1\"}", "not json"};
+        for (String body : bodies) {
+            connector.post("/webhooks/connectif", body.getBytes(StandardCharsets.UTF_8), token);
+        }
+        // a location id as hostile as a label value can be: quote, backslash, new line
+        connector.connector().rateBudgets().forLocation("loc\"x\\y\nz");
+
+        String metrics = fetch("/metrics", null).body();
+        assertTrue(metrics.contains("connectif_webhooks_total{action=\"add-tags\",outcome=\"accepted\"} 1.0"), metrics);
+        assertTrue(metrics.contains("connectif_webhooks_total{action=\"add-tags\",outcome=\"rejected\"} 1.0"), metrics);
+        assertTrue(metrics.contains("connectif_webhooks_total{action=\"unknown\",outcome=\"rejected\"} 2.0"), metrics);
+        assertFalse(metrics.contains("ghl_webhooks_total"), metrics);
+        assertFalse(metrics.contains("\nevil_total"), metrics);
+        assertTrue(metrics.contains("ghl_rate_budget_remaining{location=\"loc\\\"x\\\\y\\nz\"}"), metrics);
     }
 
     @Test
@@ -96,6 +136,11 @@ class OperabilityTest extends ConnectorTestSupport {
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("<table id=\"dead-letters\">"), page.body());
+        assertTrue(page.body().contains("<p id=\"version\">Version development, up "), page.body());
+        assertTrue(page.body().contains("<table id=\"budgets\"><tr><th>location</th><th>remaining</th><th>max</th>"
+                + "<th>daily remaining</th></tr>"), page.body());
+        assertTrue(page.body().contains("<th>event type</th><th>outcome</th><th>count</th><th>last at</th>"), page.body());
+        assertFalse(page.body().contains("{remaining="), page.body());
         assertTrue(page.body().contains("&lt;b&gt;no such contact&lt;/b&gt;"), page.body());
         assertFalse(page.body().contains("<b>no such contact</b>"), page.body());
         assertEquals(200, fetch("/status", "Bearer " + ADMIN).statusCode());

@@ -703,6 +703,9 @@ class HostileWebhooksTest {
                 "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
         properties.putAll(extra);
         connector = RunningConnector.start(properties);
+        // the start-up access check has run: the requests asserted on are the test's own
+        ghl.resetRequests();
+        connectif.resetRequests();
     }
 
     private void awaitQuiet() {

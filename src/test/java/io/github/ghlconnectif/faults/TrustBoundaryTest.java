@@ -104,7 +104,7 @@ class TrustBoundaryTest extends ConnectorTestSupport {
         assertEquals(5, counters.refusals("ghl", Refusal.FOREIGN_APP), counters.refusals().toString());
         assertEquals(3, counters.refusals("connectif", Refusal.LOCATION_NOT_SERVED), counters.refusals().toString());
         String metrics = connector.get("/metrics").body();
-        assertTrue(metrics.contains("webhooks_refused_total{source=\"ghl\",outcome=\"ignored\",reason=\"foreign-app\"} 5"),
+        assertTrue(metrics.contains("webhooks_refused_total{outcome=\"ignored\",reason=\"foreign-app\",source=\"ghl\"} 5.0"),
                 metrics);
         assertEquals(0, count("SELECT COUNT(*) FROM event_key"), "nothing stored");
         assertEquals(0, count("SELECT COUNT(*) FROM ghl_location"), "no location recorded");

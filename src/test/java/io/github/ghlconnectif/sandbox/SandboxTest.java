@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,6 +108,38 @@ class SandboxTest {
             assertFalse(output.contains(secret), "the console shows no token");
         }
         checkAgainstGhlSpec();
+    }
+
+    @Test
+    void theClosingHintsWorkWhenPastedAndEachRunHasItsOwnStore() throws Exception {
+        start(Map.of());
+        String output = output();
+        String url = "http://127.0.0.1:" + sandbox.port();
+
+        Matcher admin = Pattern.compile("curl -H \"Authorization: Bearer ([^\"$ ]+)\" " + url + "/admin/status\n")
+                .matcher(output);
+        assertTrue(admin.find(), output);
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(url + "/admin/status"))
+                .header("Authorization", "Bearer " + admin.group(1)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+        Matcher call = Pattern.compile("GHL_AUTH_MODE=private-token GHL_BASE_URL=(\\S+) GHL_LOCATION_ID=(\\S+)"
+                + " GHL_PRIVATE_TOKEN=(\\S+) java -jar target/ghl-connectif-sync.jar call get-contact contactId=(\\S+)\n")
+                .matcher(output);
+        assertTrue(call.find(), output);
+        assertEquals(sandbox.ghl().baseUrl(), call.group(1));
+        assertEquals(sandbox.locationId(), call.group(2));
+        assertEquals(sandbox.story().adaId(), call.group(4));
+        HttpResponse<String> contact = http.send(request(URI.create(call.group(1) + "/contacts/" + call.group(4)),
+                call.group(3)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, contact.statusCode(), contact.body());
+        assertTrue(contact.body().contains(SandboxStory.ADA), contact.body());
+
+        sandbox.close();
+        sandbox = null;
+        start(Map.of());
+        try (var runs = Files.list(workDir.resolve("sandbox"))) {
+            assertEquals(2, runs.filter(run -> run.getFileName().toString().startsWith("run-")).count());
+        }
     }
 
     @Test

@@ -46,6 +46,9 @@ public abstract class ConnectorTestSupport {
                 "ghl.webhook.public-key", SIGNER.publicKey(), "sync.poll-interval", "50ms"));
         properties.putAll(extra);
         connector = RunningConnector.start(properties);
+        // the start-up access check has run: what a test asserts about requests is what its own steps sent
+        ghl.resetRequests();
+        connectif.resetRequests();
     }
 
     /** Posts a signed GHL webhook of {@code type} for the test location, with a fresh webhookId, expecting 200. */

@@ -46,7 +46,9 @@ public final class RunningConnector implements AutoCloseable {
         Main main = Application.newMain();
         all.forEach(main::addOverrideProperty);
         main.start();
-        return new RunningConnector(main, port);
+        RunningConnector running = new RunningConnector(main, port);
+        Await.until(() -> running.connector().accessCheck().ran(), Duration.ofSeconds(30), "the start-up access check");
+        return running;
     }
 
     public int port() {
