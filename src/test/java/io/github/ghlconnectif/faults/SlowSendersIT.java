@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.support.Await;
+import io.github.ghlconnectif.support.JarRun;
 import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.WebhookSigner;
 import org.apache.camel.test.AvailablePortFinder;
@@ -45,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlowSendersIT {
 
-    static final Path JAR = Path.of(System.getProperty("connector.jar", "target/ghl-connectif-sync.jar")).toAbsolutePath();
     static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final int ATTACKERS = 300;
     static final int DECLARED = 262_000;
@@ -81,26 +81,15 @@ class SlowSendersIT {
 
     @Test
     void stalledNearLimitBodiesDoNotWedgeTheIntakeOnASmallHeap() throws Exception {
-        assertTrue(Files.isRegularFile(JAR), "no connector jar at " + JAR + " (run mvn verify, which packages it first)");
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         int port = AvailablePortFinder.getNextAvailable();
-        Path err = workDir.resolve("err.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-jar", JAR.toString()).directory(workDir.toFile())
-                .redirectOutput(workDir.resolve("out.log").toFile()).redirectError(err.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("GHL_AUTH_MODE", "private-token");
-        env.put("GHL_PRIVATE_TOKEN", "pit-slow-senders");
-        env.put("GHL_LOCATION_ID", LOCATION);
-        env.put("GHL_BASE_URL", ghl.baseUrl());
-        env.put("CONNECTIF_BASE_URL", connectif.baseUrl());
-        env.put("CONNECTIF_API_KEY", "slow-key:slow-secret");
-        env.put("CONNECTIF_SETUP_ON_START", "false");
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("STORE_URL", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath());
-        env.put("GHL_WEBHOOK_PUBLIC_KEY", signer.publicKey());
-        process = builder.start();
+        process = new JarRun(workDir).start(List.of("-Xmx128m"), Map.of("GHL_AUTH_MODE", "private-token",
+                "GHL_PRIVATE_TOKEN", "pit-slow-senders", "GHL_LOCATION_ID", LOCATION, "GHL_BASE_URL", ghl.baseUrl(),
+                "CONNECTIF_BASE_URL", connectif.baseUrl(), "CONNECTIF_API_KEY", "slow-key:slow-secret",
+                "CONNECTIF_SETUP_ON_START", "false", "CAMEL_SERVER_PORT", String.valueOf(port),
+                "STORE_URL", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath(),
+                "GHL_WEBHOOK_PUBLIC_KEY", signer.publicKey()));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         Await.until(() -> !process.isAlive() || health(http, port, Duration.ofSeconds(2)) > 0, Duration.ofSeconds(120),
                 "the connector answers /health on " + port + " (logs in " + workDir + ")");
@@ -136,7 +125,7 @@ class SlowSendersIT {
 
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the connector stops on SIGTERM after the attack");
-        String log = Files.readString(err) + Files.readString(workDir.resolve("out.log"));
+        String log = Files.readString(workDir.resolve("err.log")) + Files.readString(workDir.resolve("out.log"));
         assertFalse(log.contains("OutOfMemoryError"), "the connector ran out of memory; logs in " + workDir);
         assertFalse(log.contains("Unhandled exception"), "a cut connection is no error line; logs in " + workDir);
     }

@@ -21,11 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.support.Await;
+import io.github.ghlconnectif.support.JarRun;
 import io.github.ghlconnectif.support.Stubs;
 import io.github.ghlconnectif.support.WebhookSigner;
 import org.apache.camel.test.AvailablePortFinder;
@@ -41,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RuleFileJarIT {
 
-    static final Path JAR = Path.of(System.getProperty("connector.jar", "target/ghl-connectif-sync.jar")).toAbsolutePath();
     static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final String ADMIN = "admin-rule-jar-7c2d";
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -105,12 +107,8 @@ class RuleFileJarIT {
     }
 
     private void start() throws Exception {
-        assertTrue(Files.isRegularFile(JAR), "no connector jar at " + JAR + " (run mvn verify, which packages it first)");
         port = AvailablePortFinder.getNextAvailable();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString()).directory(workDir.toFile()).redirectOutput(workDir.resolve("out.log").toFile())
-                .redirectError(workDir.resolve("err.log").toFile());
-        var env = builder.environment();
+        Map<String, String> env = new HashMap<>();
         env.put("GHL_AUTH_MODE", "private-token");
         env.put("GHL_PRIVATE_TOKEN", "pit-rule-jar");
         env.put("GHL_LOCATION_ID", LOCATION);
@@ -127,7 +125,7 @@ class RuleFileJarIT {
         env.put("SYNC_RETRY_INITIAL_DELAY", "100ms");
         env.put("SYNC_RETRY_MAX_DELAY", "300ms");
         env.put("SYNC_RECONCILE_CRON", "0 0 0 1 1 ? 2099");
-        process = builder.start();
+        process = new JarRun(workDir).start(env);
         Await.until(() -> !process.isAlive() || admin("GET", "/admin/status") != null, Duration.ofSeconds(120),
                 "the connector answers HTTP on " + port);
         assertTrue(process.isAlive(), () -> "the connector exited; see " + workDir.resolve("err.log"));

@@ -37,8 +37,16 @@ public final class JarRun {
     }
 
     public Process start(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
+        return start(List.of(), env, args);
+    }
+
+    /** Started with JVM options before {@code -jar}, such as {@code -Xmx128m}. */
+    public Process start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "no connector jar at " + JAR + " (run mvn verify, which packages it first)");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(workDir.resolve("out.log").toFile()).redirectError(workDir.resolve("err.log").toFile());
