@@ -89,7 +89,17 @@ public final class Connector implements Service {
         }
         connectif();
         locationZone();
+        contactDeleteMode();
         settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+    }
+
+    /** {@code sync.contact-delete}: {@code flag} (the default, non-destructive) or {@code delete}. */
+    public String contactDeleteMode() {
+        String mode = settings.get("sync.contact-delete", "flag").trim();
+        if (!mode.equals("flag") && !mode.equals("delete")) {
+            throw new ConfigurationException("sync.contact-delete must be flag or delete, got '" + mode + "'");
+        }
+        return mode;
     }
 
     public Settings settings() {
@@ -190,7 +200,8 @@ public final class Connector implements Service {
 
     /** {@code ./mapping.yaml} where the connector starts, else the copy in the jar. */
     public FieldMapping mapping() {
-        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")));
+        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")),
+                settings.get(FieldMapping.OPT_IN_PROPERTY, ""));
     }
 
     public ZoneId locationZone() {

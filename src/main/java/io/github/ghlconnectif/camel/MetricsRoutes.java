@@ -7,6 +7,7 @@ import java.util.Map;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.sync.ContactIdentity;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -62,6 +63,12 @@ public final class MetricsRoutes extends RouteBuilder {
             type(text, "api_call_seconds", "histogram", "how long calls to GHL and Connectif took, by target");
             connector.apiCalls().durations().forEach((target, histogram) ->
                     histogram.write(text, "api_call_seconds", "target=\"" + target + "\","));
+            type(text, "contact_email_conflicts_total", "counter",
+                    "GHL contacts whose email another contact holds, reported (once each) since start");
+            text.append("contact_email_conflicts_total ").append(getCamelContext().getRegistry()
+                    .lookupByNameAndType("contactIdentity", ContactIdentity.class).conflictsReported()).append('\n');
+            gauge(text, "contact_email_conflicts", "GHL contacts whose email is not written because another contact holds it",
+                    connector.syncStates().conflictCount());
             if (connector.isOAuth()) {
                 type(text, "ghl_token_expires_in_seconds", "gauge", "seconds until a stored GHL access token expires");
                 Instant now = Instant.now();

@@ -50,6 +50,8 @@ public final class Dispatcher extends ServiceSupport {
     public static final String EVENT_TYPE = "GhlEventType";
     public static final String EVENT_COUNT = "GhlEventCount";
     public static final String EVENTS = "ghlEvents";
+    /** Variable: the inbox rows of {@code ghlEvents}, in the same order (their keys and accepted times). */
+    public static final String ROWS = "ghlInboxRows";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** One line per flow run, on a logger of its own so that it can be turned down apart from the rest. */
@@ -330,6 +332,7 @@ public final class Dispatcher extends ServiceSupport {
                 exchange.getMessage().setHeader(GhlOperationProcessor.PRIORITY, Priority.BACKGROUND.name());
             }
             exchange.setVariable(EVENTS, unit.events());
+            exchange.setVariable(ROWS, unit.rows());
         });
         return result;
     }

@@ -28,7 +28,7 @@ import io.github.ghlconnectif.store.StoreException;
 public final class Inbox {
 
     private static final String ROW_COLUMNS =
-            "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts";
+            "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts, accepted_at";
 
     private final Store store;
 
@@ -162,7 +162,7 @@ public final class Inbox {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
                     + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
-                    + " response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                    + " response_body, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                     PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
                 InboxEvent event = row.event();
                 insert.setString(1, event.eventKey());
@@ -178,6 +178,7 @@ public final class Inbox {
                 insert.setString(11, failure.route());
                 insert.setObject(12, failure.httpStatus());
                 insert.setString(13, truncate(failure.responseBody()));
+                insert.setObject(14, utc(row.acceptedAt()));
                 insert.executeUpdate();
                 long id;
                 try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -241,11 +242,18 @@ public final class Inbox {
                     rows.add(new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
                             result.getString("source"), result.getString("event_type"), result.getString("location_id"),
                             result.getString("contact_key"), result.getString("payload")),
-                            result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts")));
+                            result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"),
+                            acceptedAt(result)));
                 }
             }
         }
         return rows;
+    }
+
+    /** Rows stored before accepted_at existed were accepted when they were received. */
+    private static Instant acceptedAt(ResultSet result) throws SQLException {
+        OffsetDateTime accepted = result.getObject("accepted_at", OffsetDateTime.class);
+        return accepted != null ? accepted.toInstant() : result.getObject("received_at", OffsetDateTime.class).toInstant();
     }
 
     private Set<String> existingKeys(Connection connection, List<InboxEvent> events) throws SQLException {
@@ -289,8 +297,8 @@ public final class Inbox {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbox (event_key, source, event_type,"
-                + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")) {
+                + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at, accepted_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)")) {
             for (InboxEvent event : events) {
                 statement.setString(1, event.eventKey());
                 statement.setString(2, event.source());
@@ -300,6 +308,7 @@ public final class Inbox {
                 statement.setString(6, event.payload());
                 statement.setObject(7, utc(now));
                 statement.setObject(8, utc(now));
+                statement.setObject(9, utc(now));
                 statement.addBatch();
             }
             statement.executeBatch();
