@@ -22,9 +22,9 @@ import org.apache.camel.Exchange;
 /**
  * The tasks flow's decisions ({@code routes/sync-tasks.yaml}): the contact's tasks as GHL lists them, diffed against
  * the tasks last seen, give the open-task fields, an event for each task created, changed or deleted, and the
- * completion episodes to announce. Each TaskComplete webhook is one episode (its ledger key is the webhook's
- * idempotency key, so a redelivery or a replay is not a new one); a completion seen only in a task list is one too,
- * and the TaskComplete webhook that follows it joins it instead of announcing it again.
+ * completion episodes to announce. Each TaskComplete webhook is one episode, keyed by its {@code timestamp} (else by
+ * its idempotency key), so a redelivery or a replay is not a new one; a completion seen only in a task list is one
+ * too, and the TaskComplete webhook that follows it joins it instead of announcing it again.
  */
 public final class TaskSync {
 
@@ -145,17 +145,23 @@ public final class TaskSync {
                 InboxRow row = (InboxRow) rows.get(i);
                 String id = text(event, "id");
                 if (id != null && "TaskComplete".equals(row.event().type())) {
-                    Instant at = row.acceptedAt();
-                    try {
-                        at = text(event, "timestamp") != null ? Instant.parse(Times.toUtc(text(event, "timestamp"))) : at;
-                    } catch (RuntimeException e) {
-                        // not a time: when it was accepted
-                    }
-                    completed.computeIfAbsent(id, key -> new ArrayList<>()).add(new Completed(row.event().eventKey(), at));
+                    // one completion has one time: repeats of it (even with new webhook ids) share the key
+                    String at = timestamp(event);
+                    completed.computeIfAbsent(id, key -> new ArrayList<>()).add(at != null
+                            ? new Completed("at:" + at, Instant.parse(at))
+                            : new Completed(row.event().eventKey(), row.acceptedAt()));
                 }
             }
         }
         return completed;
+    }
+
+    private static String timestamp(Map<String, Object> event) {
+        try {
+            return text(event, "timestamp") == null ? null : Instant.parse(Times.toUtc(text(event, "timestamp"))).toString();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** When the run's last event was accepted (never the processing time); now when the run has no inbox row. */
