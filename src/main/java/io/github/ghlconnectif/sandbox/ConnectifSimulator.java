@@ -183,7 +183,7 @@ public final class ConnectifSimulator implements AutoCloseable {
                         yield contactMissing();
                     }
                     contacts.remove(contact);
-                    deleted.add(key.toLowerCase(Locale.ROOT));
+                    deleted.add(contact.get("_email") != null ? String.valueOf(contact.get("_email")) : key);
                     console.accept("[connectif] <- contact " + key + " deleted");
                     yield new Answer(204, new LinkedHashMap<>(), null);
                 }

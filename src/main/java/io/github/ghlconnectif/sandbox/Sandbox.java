@@ -139,6 +139,8 @@ public final class Sandbox implements AutoCloseable {
             properties.put("store.url", "jdbc:h2:file:" + dir.resolve("store"));
             properties.put("store.username", "");
             properties.put("store.password", "");
+            // Ada's "newsletter" tag stands for her recorded opt-in, so the story shows a subscribed contact
+            properties.put("sync.consent.opt-in", settings.get("sync.consent.opt-in", "tag:newsletter"));
             options.forEach(properties::putIfAbsent);
 
             ghl.webhookTarget(connectorUrl + "/webhooks/ghl");
