@@ -104,6 +104,46 @@ class ContactIdentityTest extends ConnectorTestSupport {
         assertEquals(0, deadLetters());
     }
 
+    @Test
+    void aConnectifContactLinkedToTwoGhlContactsIsFlaggedNotDeletedAndALinkByEmailGetsItsExternalId() throws Exception {
+        start(Map.of("connectif.base-url", simulator.baseUrl(), "connectif.api-key", API_KEY, "sync.contact-delete", "delete"));
+        connector.connector().connectifSetup().run();
+        // two GHL contacts synced by email before links had external ids: one Connectif contact for both
+        HttpResponse<String> shared = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(simulator.baseUrl() + "/contacts/email/shared%40example.org"))
+                .header("Authorization", "apiKey " + API_KEY).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"_name\":\"Shared\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, shared.statusCode(), shared.body());
+        try (Connection connection = connector.connector().store().connection(); Statement statement = connection.createStatement()) {
+            for (String id : List.of("legacy00000000000001", "legacy00000000000002")) {
+                statement.executeUpdate("INSERT INTO sync_state (contact_id, location_id, email, tags, tasks, deleted,"
+                        + " updated_at) VALUES ('" + id + "', '" + LOCATION + "', 'shared@example.org', '[]', '{}', FALSE,"
+                        + " CURRENT_TIMESTAMP)");
+            }
+        }
+        contact("legacy00000000000002", LOCATION, "shared@example.org", "Second");
+        update("legacy00000000000002", LOCATION);
+        assertEquals("legacy00000000000002", simulator.contact("shared@example.org").get("_externalId"));
+        assertEquals("Second", simulator.contact("shared@example.org").get("_name"));
+
+        try (LogCapture logs = LogCapture.attach()) {
+            delete("legacy00000000000001");
+            assertTrue(logs.text().contains("also linked to GHL contacts [legacy00000000000002]"), logs.text());
+        }
+        assertEquals(List.of(), simulator.deleted());
+        assertEquals(true, simulator.contact("shared@example.org").get("ghl-deleted"));
+        delete("legacy00000000000002");
+        assertEquals(List.of("shared@example.org"), simulator.deleted());
+        assertEquals(0, deadLetters());
+    }
+
+    private void delete(String id) throws Exception {
+        connector.postGhlEvent(SIGNER, "{\"type\":\"ContactDelete\",\"locationId\":\"" + LOCATION + "\",\"id\":\"" + id
+                + "\",\"email\":\"shared@example.org\",\"webhookId\":\"wh-delete-" + id + "\"}");
+        connector.awaitIdle(Duration.ofSeconds(15));
+    }
+
     private void twoContactsWithOneEmail(String secondLocation) throws Exception {
         if (secondLocation.equals(LOCATION)) {
             startOnSimulator();
