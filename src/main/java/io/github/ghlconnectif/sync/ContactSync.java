@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The contact flow's decisions ({@code routes/sync-contact.yaml}): from the fetched GHL contact, whether anything is
  * to be applied (not when it is older than what was applied, nor when the mapped fields did not change), the Connectif
- * fields (through {@code mapping.yaml}, with {@code ghl-tags}), and a tag event for each tag added or removed.
+ * fields (through {@code mapping.yaml}, with {@code ghl-tags}; a field this connector wrote and GHL no longer has as
+ * null), and a tag event for each tag added or removed. {@link ContactIdentity} then writes them.
  */
 public final class ContactSync {
 
@@ -82,7 +83,8 @@ public final class ContactSync {
         ContactState base = before != null ? before : ContactState.empty(contactId, locationId);
         ContactState after = base.withContact(dateUpdated, hash, tags, sent);
         exchange.setVariable(SyncVariables.FIRST_SYNC, before == null);
-        if (before != null && !before.deleted() && hash.equals(before.contentHash())) {
+        // a contact whose email another contact held tries again at each event, so it takes the email once free
+        if (before != null && !before.deleted() && hash.equals(before.contentHash()) && before.conflictEmail() == null) {
             SyncVariables.skip(exchange, "nothing changed since the last sync");
             return;
         }
