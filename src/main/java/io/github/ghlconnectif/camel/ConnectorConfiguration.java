@@ -2,6 +2,8 @@ package io.github.ghlconnectif.camel;
 
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.rules.ContactFields;
+import io.github.ghlconnectif.rules.Rules;
 import io.github.ghlconnectif.sync.AppointmentSync;
 import io.github.ghlconnectif.sync.ContactDeleteSync;
 import io.github.ghlconnectif.sync.ContactIdentity;
@@ -46,6 +48,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 () -> new ContactIdentity(connector.syncStates(), connector::connectif));
         context.getRegistry().bind("writeBack", WriteBack.class,
                 () -> new WriteBack(connector.ghl(), mapping, connector.ownWrites()));
+        context.getRegistry().bind(RuleRoutes.RULES, Rules.class, () -> new Rules(context, connector.inbox(),
+                connector.syncStates(), new ContactFields(connector.store(), connector.mapper()), connector.mapper()));
         context.addRoutes(new FlowErrorHandling());
         context.addRoutes(new GhlOperationRoutes());
         context.addRoutes(new OAuthRoutes());
@@ -54,5 +58,6 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         context.addRoutes(new AdminRoutes());
         context.addRoutes(new MetricsRoutes());
         context.addRoutes(new HealthRoutes());
+        context.addRoutes(new RuleRoutes());
     }
 }

@@ -43,15 +43,17 @@ public final class GhlOperationProcessor implements Processor {
         String locationId = location != null ? location.toString() : connector.defaultLocationId().orElseThrow(
                 () -> GhlApiException.beforeCall(operation.id(), "no locationId: set the header or variable locationId,"
                         + " or the property ghl.location-id"));
-        Object priority = parameter(exchange, PRIORITY);
         Message message = exchange.getMessage();
         Object body = operation.body() == GhlOperation.Body.NONE ? null : message.getBody();
-        Object answer = connector.ghl().call(operation, locationId, params, body,
-                priority == null ? Priority.LIVE : Priority.valueOf(priority.toString().toUpperCase()));
-        message.setBody(answer);
+        message.setBody(connector.ghl().call(operation, locationId, params, body, priority(exchange)));
     }
 
-    private static Object parameter(Exchange exchange, String name) {
+    static Priority priority(Exchange exchange) {
+        Object priority = parameter(exchange, PRIORITY);
+        return priority == null ? Priority.LIVE : Priority.valueOf(priority.toString().toUpperCase());
+    }
+
+    static Object parameter(Exchange exchange, String name) {
         Object value = exchange.getVariable(name);
         return value != null ? value : exchange.getMessage().getHeader(name);
     }

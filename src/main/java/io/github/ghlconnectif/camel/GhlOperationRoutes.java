@@ -5,7 +5,10 @@ import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlOperation;
 import org.apache.camel.builder.RouteBuilder;
 
-/** One {@code direct:ghl-<operation-id>} endpoint per GHL operation, for YAML routes to call by name. */
+/**
+ * One {@code direct:ghl-<operation-id>} endpoint per GHL operation, for YAML routes to call by name, and
+ * {@code direct:ghl-request} for any other GHL endpoint ({@link GhlRequestProcessor}).
+ */
 public final class GhlOperationRoutes extends RouteBuilder {
 
     @Override
@@ -17,5 +20,6 @@ public final class GhlOperationRoutes extends RouteBuilder {
                     .routeId("ghl-" + operation.id())
                     .process(new GhlOperationProcessor(operation, connector));
         }
+        from("direct:ghl-request").routeId("ghl-request").process(new GhlRequestProcessor(connector));
     }
 }

@@ -24,11 +24,14 @@ import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
+import io.github.ghlconnectif.webhook.IntakeGuard;
 import io.github.ghlconnectif.webhook.SignatureVerifier;
 import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,8 @@ public final class WebhookRoutes extends RouteBuilder {
         IntakeCounters counters = new IntakeCounters();
         camel.getRegistry().bind(DISPATCHER, dispatcher);
         camel.getRegistry().bind(INTAKE_COUNTERS, counters);
+        // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
+        camel.addStartupListener((context, alreadyStarted) -> guardHttpServer(context, settings, counters));
         camel.addService(writer, true, false);
         // flows must be running before events are handed to them
         camel.addStartupListener(new ExtendedStartupListener() {
@@ -83,14 +88,14 @@ public final class WebhookRoutes extends RouteBuilder {
         from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
                 .routeId("ghl-webhook-intake")
                 .process(new GhlWebhookIntake(verifier(settings), connector.mapper(), writer, pending, counters,
-                        settings.getInt("intake.max-body-bytes", 1_048_576), settings.getLong("intake.max-pending", 100_000),
+                        settings.getInt("intake.max-body-bytes", 262_144), settings.getLong("intake.max-pending", 100_000),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
         from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
                 .routeId("connectif-webhook-intake")
                 .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
                         connector.defaultLocationId().orElse(null), connector.mapper(), writer, counters,
-                        settings.getInt("intake.max-body-bytes", 1_048_576),
+                        settings.getInt("intake.max-body-bytes", 262_144),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
         Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
@@ -133,6 +138,28 @@ public final class WebhookRoutes extends RouteBuilder {
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
                 .process(new AppLifecycle(connector));
+    }
+
+    /** Puts {@link IntakeGuard} in front of every route of the HTTP server, before the body handler of each. */
+    private static void guardHttpServer(CamelContext camel, Settings settings, IntakeCounters counters) {
+        VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
+        if (router == null) {
+            LOG.info("No HTTP server of Camel Main's (camel.server.enabled=false): whoever serves the routes limits request bodies");
+            return;
+        }
+        MainHttpServer server = camel.hasService(MainHttpServer.class);
+        if (server != null) {
+            // a body buffer sized once from Content-Length, instead of doubling as it grows: what the guard reserves is
+            // what the heap holds
+            server.getBodyHandler().setPreallocateBodyBuffer(true);
+        }
+        int maxBodyBytes = settings.getInt("intake.max-body-bytes", 262_144);
+        IntakeGuard guard = new IntakeGuard(router.vertx(), maxBodyBytes,
+                settings.getLong("intake.max-buffered-bytes", 16_777_216),
+                settings.getDuration("intake.read-timeout", Duration.ofSeconds(10)), counters);
+        // a chunked body over the limit fails in the body handler: answered as the intake does, not in Vert.x's plain text
+        router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
     }
 
     /** The location of the private token, or every location that installed the app. */

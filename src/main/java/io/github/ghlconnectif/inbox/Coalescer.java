@@ -9,7 +9,7 @@ import java.util.Set;
  * Merges the pending events of one contact into as few flow runs as keep their meaning. Consecutive contact changes
  * (create, update, tags, DND) become one, since the flow fetches the contact anyway: a burst of 20 ContactUpdates is
  * one fetch. Other consecutive events merge only when they are the same type for the same entity (five NoteUpdates of
- * one note). Nothing merges across a different event, so the order of what happened is kept.
+ * one note). Nothing merges across a different event, so the order of what happened is kept. Rule runs never merge.
  */
 public final class Coalescer {
 
@@ -34,6 +34,10 @@ public final class Coalescer {
 
     private static String mergeClass(InboxRow row, Map<String, Object> event) {
         String type = row.event().type();
+        if (Dispatcher.RULE_SOURCE.equals(row.event().source())) {
+            // each rule run carries the facts of its own sync run
+            return "rule:" + row.id();
+        }
         if (CONTACT_CHANGES.contains(type)) {
             return "contact-change";
         }

@@ -19,6 +19,11 @@ public record DispatchUnit(List<InboxRow> rows, List<Map<String, Object>> events
         return events.get(events.size() - 1);
     }
 
+    /** The type of every event, in arrival order. */
+    public List<String> types() {
+        return rows.stream().map(row -> row.event().type()).toList();
+    }
+
     public List<Long> ids() {
         return rows.stream().map(InboxRow::id).toList();
     }

@@ -52,6 +52,14 @@ public final class Dispatcher extends ServiceSupport {
     public static final String EVENTS = "ghlEvents";
     /** Variable: the inbox rows of {@code ghlEvents}, in the same order (their keys and accepted times). */
     public static final String ROWS = "ghlInboxRows";
+    /** The types of every event coalesced into the run, oldest first; the idempotency key of its latest event. */
+    public static final String EVENT_TYPES = "ghlEventTypes";
+    public static final String EVENT_KEY = "ghlEventKey";
+    /** Set by a route to name itself, rather than the route where the failure arose, in a dead letter. */
+    public static final String FAILED_ROUTE = "ghlFailedRoute";
+    /** Rows of source {@code rule} (a rule's run, stored after the shipped sync) go to this endpoint. */
+    public static final String RULE_SOURCE = "rule";
+    public static final String RULE_URI = "direct:run-rule";
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** One line per flow run, on a logger of its own so that it can be turned down apart from the rest. */
@@ -118,6 +126,12 @@ public final class Dispatcher extends ServiceSupport {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Events stored by a flow itself (a rule's run): counted as pending, and looked at now. */
+    public void stored(int count) {
+        pending.addAndGet(count);
+        wake();
     }
 
     public int inFlight() {
@@ -316,7 +330,11 @@ public final class Dispatcher extends ServiceSupport {
 
     private Exchange run(DispatchUnit unit) {
         InboxEvent lead = unit.lead().event();
-        String uri = "connectif".equals(lead.source()) ? options.connectifEndpointUri() : options.endpointUri();
+        String uri = switch (lead.source()) {
+            case "connectif" -> options.connectifEndpointUri();
+            case RULE_SOURCE -> RULE_URI;
+            default -> options.endpointUri();
+        };
         Exchange result = producer.send(uri, exchange -> {
             exchange.getMessage().setBody(unit.leadEvent());
             exchange.getMessage().setHeader(EVENT_TYPE, lead.type());
@@ -333,6 +351,8 @@ public final class Dispatcher extends ServiceSupport {
             }
             exchange.setVariable(EVENTS, unit.events());
             exchange.setVariable(ROWS, unit.rows());
+            exchange.setVariable(EVENT_TYPES, unit.types());
+            exchange.setVariable(EVENT_KEY, lead.eventKey());
         });
         return result;
     }
@@ -377,7 +397,8 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure, String summary) {
-        String route = result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
+        String route = result.getVariable(FAILED_ROUTE) instanceof String named ? named
+                : result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
         ApiException api = Failures.apiException(failure);
         Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
                 api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));

@@ -65,6 +65,10 @@ public final class GhlSimulator implements AutoCloseable {
     private final Map<String, Map<String, Map<String, Object>>> notes = new HashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> appointments = new HashMap<>();
     private final Map<String, RateWindow> windows = new HashMap<>();
+    /** Per contact: the workflows and campaigns it was added to by the API. */
+    private final Map<String, Set<String>> workflows = new HashMap<>();
+    private final Map<String, Set<String>> campaigns = new HashMap<>();
+    private final Map<String, Map<String, Object>> businesses = new LinkedHashMap<>();
     private String clientId;
     private String clientSecret;
     private Instant lastTime = Instant.EPOCH;
@@ -214,6 +218,27 @@ public final class GhlSimulator implements AutoCloseable {
         return notes.getOrDefault(contactId, Map.of()).values().stream().map(this::copy).toList();
     }
 
+    /** The workflows the API added the contact to (and did not remove it from). */
+    public synchronized Set<String> workflows(String contactId) {
+        return Set.copyOf(workflows.getOrDefault(contactId, Set.of()));
+    }
+
+    public synchronized Set<String> campaigns(String contactId) {
+        return Set.copyOf(campaigns.getOrDefault(contactId, Set.of()));
+    }
+
+    /** A business (company) of the location, for get-business and the business contacts. */
+    public synchronized Map<String, Object> seedBusiness(String locationId, String name) {
+        Map<String, Object> business = new LinkedHashMap<>();
+        business.put("id", newId());
+        business.put("name", name);
+        business.put("locationId", locationId);
+        business.put("createdAt", now());
+        business.put("updatedAt", business.get("createdAt"));
+        businesses.put((String) business.get("id"), business);
+        return copy(business);
+    }
+
     // ---- HTTP
 
     private Answer handle(Request request) throws Exception {
@@ -251,12 +276,29 @@ public final class GhlSimulator implements AutoCloseable {
 
     private Answer api(Request request, List<String> path, String locationId) throws Exception {
         String method = request.method();
+        if (path.size() == 2 && path.get(0).equals("businesses") && method.equals("GET")) {
+            Map<String, Object> business = businesses.get(path.get(1));
+            return business == null || !locationId.equals(business.get("locationId"))
+                    ? error(400, "Business not found", "Bad Request") : Answer.json(200, Map.of("business", copy(business)));
+        }
         if (path.isEmpty() || !path.get(0).equals("contacts")) {
             return notFound(request);
         }
         Map<String, Object> body = request.body().isBlank() ? new LinkedHashMap<>() : json(request.body());
         if (path.size() == 1 && method.equals("POST")) {
             return createContactByApi(locationId, body);
+        }
+        if (path.size() == 1 && method.equals("GET")) {
+            return listContacts(locationId, request.query(), null);
+        }
+        if (path.size() == 3 && path.get(1).equals("business") && method.equals("GET")) {
+            return listContacts(locationId, request.query(), path.get(2));
+        }
+        if (path.size() == 5 && path.subList(1, 4).equals(List.of("bulk", "tags", "update")) && method.equals("POST")) {
+            return bulkTags(locationId, path.get(4), body);
+        }
+        if (path.size() == 3 && path.get(1).equals("bulk") && path.get(2).equals("business") && method.equals("POST")) {
+            return bulkBusiness(locationId, body);
         }
         if (path.size() == 2 && path.get(1).equals("upsert") && method.equals("POST")) {
             return upsertContactByApi(locationId, body);
@@ -296,6 +338,33 @@ public final class GhlSimulator implements AutoCloseable {
             List<String> tags = list.stream().map(String::valueOf).toList();
             boolean add = method.equals("POST");
             return Answer.json(add ? 201 : 200, Map.of("tags", changeTags(contact, tags, add, true)));
+        }
+        if (collection.equals("followers") && path.size() == 3 && (method.equals("POST") || method.equals("DELETE"))) {
+            return followers(contact, body, method.equals("POST"));
+        }
+        if (collection.equals("workflow") && path.size() == 4 && (method.equals("POST") || method.equals("DELETE"))) {
+            boolean add = method.equals("POST");
+            Set<String> in = workflows.computeIfAbsent(contactId, id -> new LinkedHashSet<>());
+            boolean changed = add ? in.add(path.get(3)) : in.remove(path.get(3));
+            api((add ? "added " : "removed ") + name(contact) + (add ? " to" : " from") + " workflow " + path.get(3)
+                    + (changed ? "" : (add ? " (already in it)" : " (not in it)")));
+            return Answer.json(200, Map.of("succeded", true));
+        }
+        if (collection.equals("campaigns") && path.size() == 4 && path.get(3).equals("removeAll") && method.equals("DELETE")) {
+            campaigns.remove(contactId);
+            api("removed " + name(contact) + " from every campaign");
+            return Answer.json(200, Map.of("succeded", true));
+        }
+        if (collection.equals("campaigns") && path.size() == 4 && (method.equals("POST") || method.equals("DELETE"))) {
+            boolean add = method.equals("POST");
+            Set<String> in = campaigns.computeIfAbsent(contactId, id -> new LinkedHashSet<>());
+            if (add) {
+                in.add(path.get(3));
+            } else {
+                in.remove(path.get(3));
+            }
+            api((add ? "added " : "removed ") + name(contact) + (add ? " to" : " from") + " campaign " + path.get(3));
+            return Answer.json(add ? 201 : 200, Map.of("succeded", true));
         }
         if (collection.equals("appointments") && path.size() == 3 && method.equals("GET")) {
             return Answer.json(200, Map.of("events", appointments.getOrDefault(contactId, Map.of()).values().stream()
@@ -412,6 +481,147 @@ public final class GhlSimulator implements AutoCloseable {
         };
     }
 
+    /** {@code GET /contacts/} and {@code GET /contacts/business/{businessId}}: {@code {contacts, count}}, oldest first. */
+    private Answer listContacts(String locationId, Map<String, String> query, String businessId) {
+        if (!locationId.equals(query.get("locationId"))) {
+            return query.get("locationId") == null ? unprocessable("locationId should not be empty")
+                    : error(403, "The token does not have access to this location.", "Forbidden");
+        }
+        int limit;
+        int skip;
+        try {
+            limit = query.get("limit") == null ? 20 : Integer.parseInt(query.get("limit"));
+            skip = query.get("skip") == null ? 0 : Integer.parseInt(query.get("skip"));
+        } catch (NumberFormatException e) {
+            return unprocessable("limit and skip must be numbers");
+        }
+        if (limit < 1 || limit > 100 || skip < 0) {
+            return unprocessable("limit must not be greater than 100");
+        }
+        String text = query.get("query") == null ? null : query.get("query").toLowerCase(Locale.ROOT);
+        List<Map<String, Object>> matching = contacts.values().stream()
+                .filter(contact -> locationId.equals(contact.get("locationId")))
+                .filter(contact -> businessId == null || businessId.equals(contact.get("businessId")))
+                .filter(contact -> text == null || (name(contact) + " " + contact.get("email")).toLowerCase(Locale.ROOT)
+                        .contains(text))
+                .toList();
+        int from = skip;
+        if (query.get("startAfterId") != null) {
+            for (int i = 0; i < matching.size(); i++) {
+                if (matching.get(i).get("id").equals(query.get("startAfterId"))) {
+                    from = i + 1;
+                }
+            }
+        }
+        List<Map<String, Object>> page = matching.subList(Math.min(from, matching.size()),
+                Math.min(from + limit, matching.size())).stream().map(GhlSimulator::listItem).toList();
+        return Answer.json(200, Map.of("contacts", page, "count", matching.size()));
+    }
+
+    /** A contact as GHL lists it: the slim {@code ContactsSearchSchema} (names and phone are left out). */
+    private static Map<String, Object> listItem(Map<String, Object> contact) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        for (String field : List.of("id", "locationId", "email", "timezone", "country", "source", "dateAdded", "customFields",
+                "tags", "businessId", "followers")) {
+            if (contact.get(field) != null) {
+                item.put(field, contact.get(field) instanceof List<?> list ? new ArrayList<>(list) : contact.get(field));
+            }
+        }
+        return item;
+    }
+
+    /** {@code POST /contacts/bulk/tags/update/{add|remove}}: per contact, its old tags and what changed. */
+    @SuppressWarnings("unchecked")
+    private Answer bulkTags(String locationId, String type, Map<String, Object> body) {
+        if (!type.equals("add") && !type.equals("remove")) {
+            return unprocessable("type must be one of the following values: add, remove");
+        }
+        if (!(body.get("contacts") instanceof List<?> ids) || !(body.get("tags") instanceof List<?> tags) || tags.isEmpty()) {
+            return unprocessable("contacts must be an array", "tags must be an array");
+        }
+        if (!locationId.equals(body.get("locationId"))) {
+            return body.get("locationId") == null ? unprocessable("locationId should not be empty")
+                    : error(403, "The token does not have access to this location.", "Forbidden");
+        }
+        List<String> wanted = tags.stream().map(tag -> String.valueOf(tag).trim().toLowerCase(Locale.ROOT)).toList();
+        List<Map<String, Object>> responses = new ArrayList<>();
+        int errors = 0;
+        for (Object id : ids) {
+            Map<String, Object> contact = contacts.get(String.valueOf(id));
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("contactId", String.valueOf(id));
+            if (contact == null || !locationId.equals(contact.get("locationId"))) {
+                errors++;
+                response.put("message", "contact not found");
+                response.put("type", "error");
+            } else {
+                List<String> old = List.copyOf((List<String>) contact.get("tags"));
+                List<String> now = changeTags(contact, wanted, type.equals("add"), true);
+                response.put("message", "Tags updated");
+                response.put("type", "success");
+                response.put("oldTags", old);
+                response.put("tagsAdded", now.stream().filter(tag -> !old.contains(tag)).toList());
+                response.put("tagsRemoved", old.stream().filter(tag -> !now.contains(tag)).toList());
+            }
+            responses.add(response);
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("succeded", errors < ids.size() || ids.isEmpty());
+        answer.put("errorCount", errors);
+        answer.put("responses", responses);
+        return Answer.json(201, answer);
+    }
+
+    /** {@code POST /contacts/bulk/business}: sets (or, with businessId null, clears) the business of contacts. */
+    private Answer bulkBusiness(String locationId, Map<String, Object> body) {
+        if (!(body.get("ids") instanceof List<?> ids) || !body.containsKey("businessId")) {
+            return unprocessable("ids must be an array", "businessId must be a string or null");
+        }
+        if (!locationId.equals(body.get("locationId"))) {
+            return body.get("locationId") == null ? unprocessable("locationId should not be empty")
+                    : error(403, "The token does not have access to this location.", "Forbidden");
+        }
+        Object businessId = body.get("businessId");
+        if (businessId != null && !businesses.containsKey(String.valueOf(businessId))) {
+            return error(400, "Business not found", "Bad Request");
+        }
+        List<String> changed = new ArrayList<>();
+        for (Object id : ids) {
+            Map<String, Object> contact = contacts.get(String.valueOf(id));
+            if (contact != null && locationId.equals(contact.get("locationId"))) {
+                if (businessId == null) {
+                    contact.remove("businessId");
+                } else {
+                    contact.put("businessId", String.valueOf(businessId));
+                }
+                contact.put("dateUpdated", now());
+                changed.add(String.valueOf(id));
+            }
+        }
+        api((businessId == null ? "removed " + changed.size() + " contacts from their business"
+                : "added " + changed.size() + " contacts to business " + businessId));
+        return Answer.json(200, Map.of("success", true, "ids", changed));
+    }
+
+    /** {@code POST|DELETE /contacts/{contactId}/followers}: the followers now, and those added or removed. */
+    @SuppressWarnings("unchecked")
+    private Answer followers(Map<String, Object> contact, Map<String, Object> body, boolean add) {
+        if (!(body.get("followers") instanceof List<?> list)) {
+            return unprocessable("followers must be an array");
+        }
+        List<String> current = new ArrayList<>((List<String>) contact.getOrDefault("followers", List.of()));
+        List<String> changed = new ArrayList<>();
+        for (Object item : list) {
+            String user = String.valueOf(item);
+            if (add ? !current.contains(user) && current.add(user) : current.remove(user)) {
+                changed.add(user);
+            }
+        }
+        contact.put("followers", current);
+        api((add ? "added followers " : "removed followers ") + changed + (add ? " to " : " from ") + name(contact));
+        return Answer.json(add ? 201 : 200, Map.of("followers", current, add ? "followersAdded" : "followersRemoved", changed));
+    }
+
     private Answer createContactByApi(String locationId, Map<String, Object> body) {
         if (!locationId.equals(body.get("locationId"))) {
             return body.get("locationId") == null ? unprocessable("locationId should not be empty")
@@ -426,7 +636,9 @@ public final class GhlSimulator implements AutoCloseable {
             answer.put("traceId", UUID.randomUUID().toString());
             return Answer.json(400, answer);
         }
-        return Answer.json(201, Map.of("contact", copy(insertContact(locationId, body, true))));
+        Map<String, Object> created = copy(insertContact(locationId, body, true));
+        created.remove("name");
+        return Answer.json(201, Map.of("contact", created));
     }
 
     private Answer upsertContactByApi(String locationId, Map<String, Object> body) {
@@ -673,6 +885,8 @@ public final class GhlSimulator implements AutoCloseable {
     private void removeContact(Map<String, Object> contact, boolean byApi) {
         String id = (String) contact.get("id");
         contacts.remove(id);
+        workflows.remove(id);
+        campaigns.remove(id);
         tasks.remove(id);
         notes.remove(id);
         appointments.remove(id);

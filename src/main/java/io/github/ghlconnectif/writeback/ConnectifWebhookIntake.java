@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -32,7 +33,10 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
 
     public static final String SOURCE = "connectif";
     public static final String TOKEN_HEADER = "X-Connectif-Token";
-
+    /** RFC 5321's limit; checked before the pattern so that no input reaches it long. */
+    static final int MAX_EMAIL_LENGTH = 254;
+    /** Possessive and with dot-free labels, so that a failing match never backtracks. */
+    static final Pattern EMAIL = Pattern.compile("[^@\\s]++@[^@\\s.]++(?:\\.[^@\\s.]++)++");
 
     private final String token;
     private final String defaultLocationId;
@@ -114,7 +118,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
                 throw new IllegalArgumentException("field " + field + " is not a GHL id");
             }
         }
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (email != null && !isEmail(email)) {
             throw new IllegalArgumentException("field email is not an email address");
         }
         for (String field : action.required()) {
@@ -135,6 +139,10 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         String key = "connectif:" + (eventId != null && eventId.length() <= 150 ? eventId : "sha256:" + sha256(raw));
         String contactKey = contactId != null ? contactId : "email:" + email.toLowerCase();
         return new InboxEvent(key, SOURCE, action.id(), location, contactKey.length() <= 200 ? contactKey : sha256(contactKey), raw);
+    }
+
+    static boolean isEmail(String text) {
+        return text.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(text).matches();
     }
 
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {

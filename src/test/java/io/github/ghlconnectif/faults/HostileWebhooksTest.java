@@ -403,21 +403,21 @@ class HostileWebhooksTest {
 
     /** 900 KB strings that stay under the 1 MB limit (refused for another reason), and bodies over it. */
     private void huge(List<Hostile> corpus) {
-        String big = "x".repeat(900 * 1024);
-        corpus.add(signed("huge", "900 KB firstName, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
+        String big = "x".repeat(200 * 1024);
+        corpus.add(signed("huge", "200 KB firstName, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
                 ",\"firstName\":\"" + big + "\"")), 400));
-        corpus.add(signed("huge", "900 KB locationId, no id", bytes(event("\"ContactUpdate\"", str(big), null, null)), 400));
-        corpus.add(signed("huge", "900 KB id, no locationId", bytes(event("\"ContactUpdate\"", null, str(big), null)), 400));
-        corpus.add(signed("huge", "900 KB string never closed", bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"),
+        corpus.add(signed("huge", "200 KB locationId, no id", bytes(event("\"ContactUpdate\"", str(big), null, null)), 400));
+        corpus.add(signed("huge", "200 KB id, no locationId", bytes(event("\"ContactUpdate\"", null, str(big), null)), 400));
+        corpus.add(signed("huge", "200 KB string never closed", bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"),
                 null).replace("}", ",\"note\":\"" + big)), 400));
-        corpus.add(signed("huge", "900 KB of \\u escapes, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
-                ",\"note\":\"" + "\\u00e9".repeat(150 * 1024) + "\"")), 400));
+        corpus.add(signed("huge", "200 KB of \\u escapes, no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
+                ",\"note\":\"" + "\\u00e9".repeat(35 * 1024) + "\"")), 400));
         byte[] badTail = concat(bytes(event("\"ContactUpdate\"", str(LOCATION), str("c1"), ",\"note\":\"" + big)),
                 new byte[] {(byte) 0xC3, '"', '}'});
-        corpus.add(signed("huge", "900 KB then invalid UTF-8", badTail, 400));
+        corpus.add(signed("huge", "200 KB then invalid UTF-8", badTail, 400));
         String head = event("\"ContactUpdate\"", str(LOCATION), null, ",\"note\":\"");
-        int limit = 1_048_576;
-        corpus.add(signed("huge", "exactly 1 MB, no id", bytes(head + "y".repeat(limit - head.length() - 2) + "\"}"), 400));
+        int limit = 262_144;
+        corpus.add(signed("huge", "exactly 256 KB, no id", bytes(head + "y".repeat(limit - head.length() - 2) + "\"}"), 400));
         for (int size : new int[] {limit + 1, 2 * limit, 8 * limit}) {
             corpus.add(signed("huge", size + " bytes", bytes(head + "z".repeat(size - head.length() - 2) + "\"}"), 413));
         }
@@ -439,7 +439,7 @@ class HostileWebhooksTest {
         corpus.add(signed("deep", "5000 arrays as the root", bytes(arrays), 400));
         corpus.add(signed("deep", "5000 objects as the root", bytes(objects), 400));
         corpus.add(signed("deep", "100000 arrays never closed", bytes("[".repeat(100_000)), 400));
-        corpus.add(signed("deep", "100000 objects never closed", bytes("{\"a\":".repeat(100_000)), 400));
+        corpus.add(signed("deep", "50000 objects never closed (250 KB)", bytes("{\"a\":".repeat(50_000)), 400));
         corpus.add(signed("deep", "999 arrays (within the limit), no id", bytes(event("\"ContactUpdate\"", str(LOCATION), null,
                 ",\"x\":" + "[".repeat(999) + "]".repeat(999))), 400));
     }
@@ -505,7 +505,9 @@ class HostileWebhooksTest {
     private void wrongContentTypes(List<Hostile> corpus) {
         byte[] body = bytes(event("\"ContactUpdate\"", str(LOCATION), str("c-ct"), null));
         for (String type : List.of("text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
-                "application/xml", "text/html", "application/octet-stream", "image/png")) {
+                "application/xml", "text/html", "application/octet-stream", "image/png",
+                // a long run of '+' makes the content-type pattern backtrack: bounded before it is matched
+                "application/" + "+".repeat(7_000) + "x", "application/" + "a+".repeat(3_500) + "jsonx")) {
             corpus.add(new Hostile("content-type", type, body, Map.of("Content-Type", type,
                     "X-GHL-Signature", SIGNER.sign(body)), 415, null));
         }
@@ -586,7 +588,7 @@ class HostileWebhooksTest {
                 return "the answer carries header " + header;
             }
         }
-        boolean ours = hostile.expected() != 413 && hostile.rawHead() == null;
+        boolean ours = hostile.rawHead() == null;
         if (ours && !answer.body().startsWith("{\"status\":\"rejected\"")) {
             return "not a JSON rejection: " + shorten(answer.body());
         }

@@ -1,0 +1,24 @@
+package io.github.ghlconnectif.camel;
+
+import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.rules.Rules;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code direct:run-rule}: where the dispatcher sends a rule's run (stored by {@link Rules#after}): puts the facts back
+ * on the exchange and calls the rule's own endpoint.
+ */
+public final class RuleRoutes extends RouteBuilder {
+
+    public static final String RULES = "rules";
+    private static final String RULE_ENDPOINT = "ruleEndpoint";
+
+    @Override
+    public void configure() throws Exception {
+        Rules rules = getCamelContext().getRegistry().lookupByNameAndType(RULES, Rules.class);
+        getCamelContext().addStartupListener((context, alreadyStarted) -> rules.validate());
+        from(Dispatcher.RULE_URI).routeId("run-rule")
+                .process(exchange -> exchange.setVariable(RULE_ENDPOINT, rules.restore(exchange)))
+                .toD("${variable." + RULE_ENDPOINT + "}");
+    }
+}
