@@ -10,6 +10,12 @@
 #   C                  requests in flight in the first phase (default 64)
 #   RATE               offered webhooks per second in the second phase (default 500)
 #   STUB_DELAY_MS      delay of every stub answer (default 5)
+#   PHASES             what to run, in order (default burst,rate): burst (N webhooks, C in flight), rate (N at RATE/s),
+#                      backlog (fill the inbox while the GHL stub holds its answers, then measure the drain; one phase
+#                      per size in BACKLOG), trickle (TRICKLE_SECONDS at each rate of TRICKLE, open loop)
+#   BACKLOG            pending events of the backlog phases (default 1000,100000)
+#   TRICKLE            offered webhooks per second of the trickle phases (default 20,40)
+#   TRICKLE_SECONDS    length of each trickle phase (default 60)
 #   STORE              h2 (default) or postgresql
 #   PG_HOST, PG_PORT, PG_USER  the PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth, like the tests)
 #   CONNECTOR_JAVA_OPTS JVM options of the connector (default: the launcher options documented in bench/README.md)
@@ -18,6 +24,8 @@
 #   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
 #   JFR=1              record the connector with Java Flight Recorder and summarise it
 #   NMT=1              native memory tracking: print the JVM's memory summary at the end of the run
+#   SOURCE_DIR=DIR     measure the connector built in DIR (its target/, routes/, application.properties), e.g. a
+#                      worktree of another commit, with this checkout's bench (to compare before and after)
 #   WRITE_README=0     do not write the table into bench/README.md
 #   KEEP=1             keep the work directory (logs, store, recording)
 set -euo pipefail
@@ -30,6 +38,10 @@ C=${C:-64}
 RATE=${RATE:-500}
 STUB_DELAY_MS=${STUB_DELAY_MS:-5}
 STORE=${STORE:-h2}
+PHASES=${PHASES:-burst,rate}
+BACKLOG=${BACKLOG:-1000,100000}
+TRICKLE=${TRICKLE:-20,40}
+TRICKLE_SECONDS=${TRICKLE_SECONDS:-60}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
@@ -60,14 +72,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ ! -f target/ghl-connectif-sync.jar || ! -d target/lib ]]; then
-    echo "== building target/ghl-connectif-sync.jar"
-    mvn -B -q package -DskipTests
+SOURCE=${SOURCE_DIR:-$ROOT}
+if [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
+    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
+    (cd "$SOURCE" && mvn -B -q package -DskipTests)
 fi
+COMMIT=$(git -C "$SOURCE" rev-parse --short HEAD 2>/dev/null || echo '?')
 # the connector runs from a copy, so that a rebuild of the checkout during the run changes nothing measured
 APP="$WORK/app"
-copy_connector "$ROOT" "$APP"
-echo "== connector: target/ghl-connectif-sync.jar of $(date -u -r target/ghl-connectif-sync.jar +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+copy_connector "$SOURCE" "$APP"
+echo "== connector: $SOURCE/target/ghl-connectif-sync.jar of $(date -u -r "$SOURCE/target/ghl-connectif-sync.jar" +%FT%TZ), commit $COMMIT"
 
 compile_bench "$WORK/classes" "$APP"
 CP="$WORK/classes:$APP/lib/*"
@@ -91,7 +105,7 @@ fi
 CONNECTOR_ENV_ARR=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001
     CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")"
     GHL_BASE_URL="http://127.0.0.1:$GHL_PORT" CONNECTIF_BASE_URL="http://127.0.0.1:$CNF_PORT"
-    CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN SYNC_CONCURRENCY="$SYNC_CONCURRENCY"
+    CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN SYNC_CONCURRENCY="$SYNC_CONCURRENCY" GHL_HTTP_TIMEOUT=900s
     "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" "${STORE_ENV[@]}" $CONNECTOR_ENV)
 # shellcheck disable=SC2206
 JAVA_OPTS=($CONNECTOR_JAVA_OPTS)
@@ -127,6 +141,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
+    --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --max-seconds 900 \
     --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 
@@ -144,27 +159,31 @@ if [[ "$JFR" == 1 && -f "$WORK/connector.jfr" ]]; then
     KEEP=1
 fi
 
+# the default phases write between <!-- e2e:STORE:begin/end -->, others between <!-- e2e-PHASES:STORE:begin/end -->
+MARK="e2e:$STORE"
+[[ "$PHASES" == burst,rate ]] || MARK="e2e-${PHASES//,/-}:$STORE"
 if [[ "$WRITE_README" == 1 && -f "$WORK/table.md" ]]; then
     # replaces the block between the store's markers in bench/README.md with this run's table
     {
-        echo "<!-- e2e:$STORE:begin -->"
-        echo "Last run, written by the script: \`$( [[ "$STORE" == postgresql ]] && echo "STORE=postgresql ")bench/e2e.sh\`" \
-            "on $(date -u +%F), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
+        echo "<!-- $MARK:begin -->"
+        echo "Last run, written by the script: \`$( [[ "$STORE" == postgresql ]] && echo "STORE=postgresql ")$( [[ "$PHASES" == burst,rate ]] || echo "PHASES=$PHASES ")bench/e2e.sh\`" \
+            "on $(date -u +%F), commit $COMMIT;" \
             "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $(java -version 2>&1 | head -1 | tr -d '"');" \
-            "N=$N, CONTACTS=$CONTACTS, C=$C, RATE=$RATE, STUB_DELAY_MS=$STUB_DELAY_MS, sync.concurrency $SYNC_CONCURRENCY;" \
+            "N=$N, CONTACTS=$CONTACTS, C=$C, RATE=$RATE, BACKLOG=$BACKLOG, TRICKLE=$TRICKLE, TRICKLE_SECONDS=$TRICKLE_SECONDS," \
+            "STUB_DELAY_MS=$STUB_DELAY_MS, sync.concurrency $SYNC_CONCURRENCY;" \
             "connector JVM: \`${JAVA_OPTS[*]//$WORK/\$WORK}\`${CONNECTOR_ENV:+; $CONNECTOR_ENV}."
         echo
         cat "$WORK/table.md"
-        echo "<!-- e2e:$STORE:end -->"
+        echo "<!-- $MARK:end -->"
     } >"$WORK/block.md"
-    if grep -q "<!-- e2e:$STORE:begin -->" bench/README.md; then
-        awk -v block="$WORK/block.md" -v b="<!-- e2e:$STORE:begin -->" -v e="<!-- e2e:$STORE:end -->" '
+    if grep -q "<!-- $MARK:begin -->" bench/README.md; then
+        awk -v block="$WORK/block.md" -v b="<!-- $MARK:begin -->" -v e="<!-- $MARK:end -->" '
             $0 == b {while ((getline line < block) > 0) print line; skip = 1; next}
             $0 == e {skip = 0; next}
             !skip {print}' bench/README.md >"$WORK/README.md"
         cp "$WORK/README.md" bench/README.md
         echo "== table written to bench/README.md"
     else
-        echo "== bench/README.md has no <!-- e2e:$STORE:begin --> marker: table not written"
+        echo "== bench/README.md has no <!-- $MARK:begin --> marker: table not written"
     fi
 fi

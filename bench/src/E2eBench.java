@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 import io.vertx.core.Context;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -155,11 +160,26 @@ public final class E2eBench {
         long[] cpuEnd;
         long ghlCalls;
         long connectifCalls;
+        /** 0: closed loop, C in flight; else offered webhooks per second (open loop). */
+        int rate;
+        /** Accept every webhook while the GHL stub holds its answers, then measure the drain of the inbox. */
+        boolean backlog;
+        String loadAverage = "?";
 
         Phase(String name, Event[] events) {
             this.name = name;
             this.events = events;
             this.intakeLatency = new long[events.length];
+        }
+
+        Phase rate(int perSecond) {
+            rate = perSecond;
+            return this;
+        }
+
+        Phase backlog() {
+            backlog = true;
+            return this;
         }
     }
 
@@ -211,13 +231,36 @@ public final class E2eBench {
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
         Random random = new Random(42);
-        Phase burst = new Phase("burst", generate(0, n, random, run));
-        Phase steady = new Phase(rate + "/s", generate(1, n, random, run));
-        long signStart = System.nanoTime();
-        for (Phase p : List.of(burst, steady)) {
-            IntStream.range(0, p.events.length).parallel().forEach(i -> sign(key, p.events[i]));
+        List<String> phases = Arrays.asList(o.getOrDefault("phases", "burst,rate").split(","));
+        List<Phase> plan = new ArrayList<>();
+        for (String name : phases) {
+            switch (name.trim()) {
+                case "burst" -> plan.add(new Phase("burst", generate(plan.size(), n, random, run)));
+                case "rate" -> plan.add(new Phase(rate + "/s", generate(plan.size(), n, random, run)).rate(rate));
+                case "backlog" -> {
+                    for (String size : o.getOrDefault("backlog", "1000,100000").split(",")) {
+                        plan.add(new Phase("backlog " + size, generate(plan.size(), Integer.parseInt(size.trim()), random, run))
+                                .backlog());
+                    }
+                }
+                case "trickle" -> {
+                    int seconds = Integer.parseInt(o.getOrDefault("trickle-seconds", "60"));
+                    for (String perSecond : o.getOrDefault("trickle", "20,40").split(",")) {
+                        int r = Integer.parseInt(perSecond.trim());
+                        plan.add(new Phase(r + "/s trickle", generate(plan.size(), r * seconds, random, run)).rate(r));
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown phase " + name + " (burst, rate, backlog, trickle)");
+            }
         }
-        System.out.printf(Locale.ROOT, "Built and signed %d webhooks over %d contacts in %.1f s (run %s)%n", 2 * n, k,
+        PHASES = plan.toArray(new Phase[0]);
+        long signStart = System.nanoTime();
+        int signed = 0;
+        for (Phase p : plan) {
+            IntStream.range(0, p.events.length).parallel().forEach(i -> sign(key, p.events[i]));
+            signed += p.events.length;
+        }
+        System.out.printf(Locale.ROOT, "Built and signed %d webhooks over %d contacts in %.1f s (run %s)%n", signed, k,
                 (System.nanoTime() - signStart) / 1e9, run);
 
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
@@ -255,11 +298,15 @@ public final class E2eBench {
         Thread.sleep(1000); // Connectif setup runs 500 ms after the start; keep its calls out of the phases
 
         try {
-            runPhase(vertx, client, burst, pid, c, 0, maxSeconds);
-            report(burst, pid);
-            Thread.sleep(1000);
-            runPhase(vertx, client, steady, pid, c, rate, maxSeconds);
-            report(steady, pid);
+            for (Phase p : plan) {
+                if (p.backlog) {
+                    runBacklog(vertx, client, p, pid, c, maxSeconds);
+                } else {
+                    runPhase(vertx, client, p, pid, c, p.rate, maxSeconds);
+                }
+                report(p, pid);
+                Thread.sleep(1000);
+            }
         } finally {
             long hwm = status(pid, "VmHWM");
             String depth = metric(client, "inbox_depth");
@@ -274,7 +321,13 @@ public final class E2eBench {
             if (!stopped) {
                 connector.destroyForcibly().waitFor();
             }
-            String table = table(o, burst, steady, readySeconds, hwm, k, n, rate, c);
+            Phase burst = plan.stream().filter(p -> p.name.equals("burst")).findFirst().orElse(null);
+            Phase steady = plan.stream().filter(p -> p.name.equals(rate + "/s")).findFirst().orElse(null);
+            String table = burst != null && steady != null ? table(o, burst, steady, readySeconds, hwm, k, n, rate, c) + "\n" : "";
+            List<Phase> others = plan.stream().filter(p -> p != burst && p != steady).toList();
+            if (!others.isEmpty()) {
+                table += costTable(others, readySeconds, hwm);
+            }
             System.out.println();
             System.out.println(table);
             System.out.printf("after the run: inbox_depth %s, dead letters %s; connector stopped %s%n", depth, dead,
@@ -323,8 +376,13 @@ public final class E2eBench {
         return events;
     }
 
+    /** Times of the run's events: the connector refuses webhooks older than ghl.webhook.max-age, so they start 2 h ago. */
+    private static final Instant BASE = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
     static String time(int seconds) {
-        return String.format(Locale.ROOT, "2026-11-29T%02d:%02d:%02d.000Z", 6 + seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return MILLIS.format(BASE.plusSeconds(seconds));
     }
 
     static String webhook(Event e, String webhookId) {
@@ -342,7 +400,7 @@ public final class E2eBench {
                     .append(c.id).append("\",\"title\":\"").append(e.task.title)
                     .append("\",\"body\":\"About the offer\",\"assignedTo\":\"u0000000000000000001\",\"dueDate\":\"")
                     .append(e.task.dueDate).append("\",\"completed\":").append(e.kind == Kind.TASK_COMPLETE)
-                    .append(",\"timestamp\":\"2026-11-29T07:30:00.000Z\"");
+                    .append(",\"timestamp\":\"").append(time(5400)).append('"');
             case NOTE_CREATE -> json.append(",\"id\":\"").append(e.note.id()).append("\",\"contactId\":\"").append(c.id)
                     .append("\",\"body\":\"").append(e.note.body()).append("\",\"userId\":\"u0000000000000000001\"")
                     .append(",\"dateAdded\":\"").append(e.note.dateAdded()).append("\",\"timestamp\":\"")
@@ -355,15 +413,14 @@ public final class E2eBench {
         return String.format(Locale.ROOT, "+3519%08d", c.index);
     }
 
+    /** Bouncy Castle's Ed25519 (the connector's library): the JDK's signs at about 4 ms each, too slow for 100,000. */
     static void sign(PrivateKey key, Event e) {
-        try {
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(key);
-            signer.update(e.body.getBytes());
-            e.signature = Base64.getEncoder().encodeToString(signer.sign());
-        } catch (Exception ex) {
-            throw new IllegalStateException(ex);
-        }
+        byte[] pkcs8 = key.getEncoded();
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, new Ed25519PrivateKeyParameters(pkcs8, pkcs8.length - 32));
+        byte[] body = e.body.getBytes();
+        signer.update(body, 0, body.length);
+        e.signature = Base64.getEncoder().encodeToString(signer.generateSignature());
     }
 
     /** GHL changes its state, then sends the webhook: the event is pending from now on. */
@@ -412,6 +469,21 @@ public final class E2eBench {
             answer = "{\"statusCode\":404,\"message\":\"not found in the bench stub\"}";
         }
         int code = status;
+        List<Runnable> gate = held;
+        if (gate != null) {
+            synchronized (gate) {
+                if (held == gate) {
+                    String text = answer;
+                    Context context = Vertx.currentContext();
+                    gate.add(() -> context.runOnContext(v -> answerGhl(request, code, text)));
+                    return;
+                }
+            }
+        }
+        answerGhl(request, code, answer);
+    }
+
+    static void answerGhl(HttpServerRequest request, int code, String answer) {
         request.response().putHeader("X-RateLimit-Max", "1000000").putHeader("X-RateLimit-Interval-Milliseconds", "10000")
                 .putHeader("X-RateLimit-Remaining", "999999").putHeader("X-RateLimit-Daily-Remaining", "100000000")
                 .putHeader("X-RateLimit-Limit-Daily", "100000000");
@@ -527,7 +599,9 @@ public final class E2eBench {
         }
     }
 
-    static final Phase[] PHASES = new Phase[2];
+    static Phase[] PHASES;
+    /** While set, the GHL stub holds its answers (backlog phases fill the inbox meanwhile). */
+    static volatile List<Runnable> held;
 
     static void later(HttpServerRequest request, int status, String answer) {
         Vertx.currentContext().owner().setTimer(stubDelayMs, id -> request.response().setStatusCode(status)
@@ -558,26 +632,15 @@ public final class E2eBench {
 
     static void runPhase(Vertx vertx, HttpClient client, Phase p, long pid, int c, int rate, int maxSeconds)
             throws Exception {
-        PHASES[p.events[0].phase] = p;
         int n = p.events.length;
-        AtomicInteger next = new AtomicInteger();
+        p.loadAverage = loadAverage();
         CountDownLatch answered = new CountDownLatch(n);
         p.cpuStart = cpu(pid);
         p.start = System.nanoTime();
         long ghl0 = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get();
         long cnf0 = CNF_UPSERT.get() + CNF_EVENT.get() + CNF_OTHER.get();
         if (rate <= 0) {
-            // closed loop: c requests in flight, each answer releases the next
-            Runnable[] lane = new Runnable[1];
-            lane[0] = () -> {
-                int i = next.getAndIncrement();
-                if (i < n) {
-                    send(client, p, i, answered, lane[0]);
-                }
-            };
-            for (int l = 0; l < Math.min(c, n); l++) {
-                vertx.getOrCreateContext().runOnContext(v -> lane[0].run());
-            }
+            closedLoop(vertx, client, p, c, answered);
         } else {
             // open loop: request i leaves at start + i / rate, whatever the answers do
             Context context = vertx.getOrCreateContext();
@@ -593,6 +656,27 @@ public final class E2eBench {
         }
         long deadline = p.start + TimeUnit.SECONDS.toNanos(maxSeconds);
         answered.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        awaitSynced(client, p, pid, ghl0, cnf0, deadline);
+    }
+
+    /** Closed loop: c requests in flight, each answer releases the next. */
+    static void closedLoop(Vertx vertx, HttpClient client, Phase p, int c, CountDownLatch answered) {
+        int n = p.events.length;
+        AtomicInteger next = new AtomicInteger();
+        Runnable[] lane = new Runnable[1];
+        lane[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i < n) {
+                send(client, p, i, answered, lane[0]);
+            }
+        };
+        for (int l = 0; l < Math.min(c, n); l++) {
+            vertx.getOrCreateContext().runOnContext(v -> lane[0].run());
+        }
+    }
+
+    /** Waits until every accepted event reached Connectif and the inbox is empty, then ends the phase's measures. */
+    static void awaitSynced(HttpClient client, Phase p, long pid, long ghl0, long cnf0, long deadline) throws Exception {
         while (p.delivered.get() < p.accepted.get() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -606,6 +690,42 @@ public final class E2eBench {
         p.end = System.nanoTime();
         p.ghlCalls = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get() - ghl0;
         p.connectifCalls = CNF_UPSERT.get() + CNF_EVENT.get() + CNF_OTHER.get() - cnf0;
+    }
+
+    /**
+     * The backlog figure: the GHL stub holds its answers while every webhook of the phase is accepted (the dispatcher
+     * claims one batch and waits on GHL), then lets them go; measured from then until every event reached Connectif
+     * and the inbox is empty, so that only the draining of a backlog of that size counts.
+     */
+    static void runBacklog(Vertx vertx, HttpClient client, Phase p, long pid, int c, int maxSeconds) throws Exception {
+        int n = p.events.length;
+        List<Runnable> gate = new ArrayList<>();
+        held = gate;
+        CountDownLatch answered = new CountDownLatch(n);
+        long fill = System.nanoTime();
+        closedLoop(vertx, client, p, c, answered);
+        answered.await(maxSeconds, TimeUnit.SECONDS);
+        Thread.sleep(500);
+        System.out.printf(Locale.ROOT, "phase %s: %d webhooks accepted in %.1f s while GHL held its answers; inbox_depth %s%n",
+                p.name, p.accepted.get(), (System.nanoTime() - fill) / 1e9, metric(client, "inbox_depth"));
+        p.loadAverage = loadAverage();
+        long ghl0 = GHL_CONTACT.get() + GHL_TASKS.get() + GHL_NOTES.get() + GHL_OTHER.get();
+        long cnf0 = CNF_UPSERT.get() + CNF_EVENT.get() + CNF_OTHER.get();
+        p.cpuStart = cpu(pid);
+        p.start = System.nanoTime();
+        synchronized (gate) {
+            held = null;
+            gate.forEach(Runnable::run);
+        }
+        awaitSynced(client, p, pid, ghl0, cnf0, p.start + TimeUnit.SECONDS.toNanos(maxSeconds));
+    }
+
+    static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     static void send(HttpClient client, Phase p, int i, CountDownLatch answered, Runnable then) {
@@ -768,6 +888,29 @@ public final class E2eBench {
                 cores(steady, 2) + " / " + otherCores(steady), "other ~ 0");
         row(t, "peak RSS (MB, VmHWM, whole run)", String.valueOf(hwmKb / 1024), "", "<= 300");
         row(t, "start to GET /health 200 (s)", String.format(Locale.ROOT, "%.2f", ready), "", "<= 2");
+        return t.toString();
+    }
+
+    /** Backlog and trickle phases: what an event costs, and what else ran on the machine meanwhile. */
+    static String costTable(List<Phase> phases, double ready, long hwmKb) {
+        StringBuilder t = new StringBuilder();
+        t.append("| phase | events delivered | measured over (s) | events/s | ").append(storeProcess.isEmpty()
+                ? "connector" : "connector + PostgreSQL").append(" CPU ms per event | lag p50 / p99 (ms) | GHL / Connectif calls per event"
+                + " | bench process / other processes (cores) | load average at the start |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Phase p : phases) {
+            double[] lag = lags(p);
+            double seconds = (p.end - p.start) / 1e9;
+            t.append("| ").append(p.name).append(" | ").append(p.delivered.get()).append(" of ").append(p.accepted.get())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f", seconds)).append(" | ").append(f0(e2e(p)))
+                    .append(" | ").append(f2(cpuSeconds(p, 1) * 1000 / p.events.length)).append(" | ")
+                    .append(p.backlog ? "" : f0(lag[0]) + " / " + f0(lag[1])).append(" | ")
+                    .append(f2((double) p.ghlCalls / p.events.length)).append(" / ")
+                    .append(f2((double) p.connectifCalls / p.events.length)).append(" | ").append(cores(p, 2))
+                    .append(" / ").append(otherCores(p)).append(" | ").append(p.loadAverage).append(" |\n");
+        }
+        t.append("\nPeak RSS ").append(hwmKb / 1024).append(" MB (VmHWM, whole run); start to GET /health 200 ")
+                .append(String.format(Locale.ROOT, "%.2f", ready)).append(" s.\n");
         return t.toString();
     }
 

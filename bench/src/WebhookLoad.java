@@ -12,6 +12,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -62,6 +65,9 @@ public final class WebhookLoad {
 
     private static final long REQUEST_TIMEOUT_MS = 30_000;
     private static final String LOCATION = "benchLocation0000001";
+    /** The hour and minute of the run's webhooks (the connector refuses webhooks older than ghl.webhook.max-age). */
+    private static final String STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC)
+            .format(Instant.now().minusSeconds(120));
     private static final String[] TYPES = {"ContactUpdate", "ContactUpdate", "ContactUpdate", "ContactCreate", "ContactTagUpdate"};
     private static final String[] FIRST = {"Ana", "João", "Maria", "Pedro", "Lucía", "Tomás", "Inês", "Miguel", "Sofia", "Rui"};
     private static final String[] LAST = {"Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Martins", "García"};
@@ -258,8 +264,8 @@ public final class WebhookLoad {
                 .append(",\"dateOfBirth\":\"1985-0").append(1 + contact % 9).append("-1").append(contact % 10)
                 .append("T00:00:00.000Z\"")
                 .append(",\"dateAdded\":\"2026-01-15T10:20:30.000Z\"")
-                .append(",\"dateUpdated\":\"2026-11-29T06:00:").append(second).append(".000Z\"")
-                .append(",\"timestamp\":\"2026-11-29T06:00:").append(second).append(".000Z\"}");
+                .append(",\"dateUpdated\":\"").append(STARTED).append(':').append(second).append(".000Z\"")
+                .append(",\"timestamp\":\"").append(STARTED).append(':').append(second).append(".000Z\"}");
         byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
         try {
             Signature signer = Signature.getInstance("Ed25519");

@@ -2,14 +2,18 @@ package io.github.ghlconnectif;
 
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.auth.GhlOAuthClient;
+import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.auth.OAuthTokenProvider;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
 import io.github.ghlconnectif.auth.StoredToken;
@@ -24,7 +28,9 @@ import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.metrics.ApiCalls;
+import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.store.Locations;
+import io.github.ghlconnectif.store.ServedLocations;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.SyncStateStore;
@@ -40,6 +46,8 @@ public final class Connector implements Service {
 
     public static final String MODE_OAUTH = "oauth";
     public static final String MODE_PRIVATE_TOKEN = "private-token";
+    /** GHL marketplace client ids are the app id (24 hex digits), a dash and a suffix. */
+    private static final Pattern CLIENT_ID = Pattern.compile("([0-9a-f]{24})-[A-Za-z0-9]+");
 
     private final Settings settings;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -52,7 +60,9 @@ public final class Connector implements Service {
     private Store store;
     private OAuthTokenProvider oauthTokens;
     private GhlOAuthClient oauthClient;
+    private OAuthStates oauthStates;
     private Locations locations;
+    private ServedLocations servedLocations;
     private Inbox inbox;
     private ConnectifClient connectif;
     private SyncStateStore syncStates;
@@ -90,6 +100,13 @@ public final class Connector implements Service {
         connectif();
         locationZone();
         contactDeleteMode();
+        appId();
+        for (String key : new String[] {"ghl.location-id", "ghl.allowed-locations", "ghl.allowed-companies"}) {
+            if (!settings.getSet(key).stream().allMatch(GhlIds::valid)) {
+                throw new ConfigurationException(key + " must hold GHL ids (letters, digits, _ and -, up to "
+                        + GhlIds.MAX_LENGTH + " characters)");
+            }
+        }
         settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
     }
 
@@ -129,6 +146,33 @@ public final class Connector implements Service {
     /** The location used when a call names none. */
     public Optional<String> defaultLocationId() {
         return settings.optional("ghl.location-id");
+    }
+
+    /**
+     * The id of this connector's GHL app, which webhooks carry as {@code appId}: {@code ghl.oauth.app-id}, else the part
+     * of {@code ghl.oauth.client-id} before its dash. Required with OAuth; without it (private token) the appId of
+     * webhooks is not checked.
+     */
+    public Optional<String> appId() {
+        Optional<String> configured = settings.optional("ghl.oauth.app-id");
+        if (configured.isPresent() || !isOAuth()) {
+            return configured;
+        }
+        Matcher clientId = CLIENT_ID.matcher(settings.get("ghl.oauth.client-id", ""));
+        if (clientId.matches()) {
+            return Optional.of(clientId.group(1));
+        }
+        throw new ConfigurationException("Missing property ghl.oauth.app-id (environment variable GHL_OAUTH_APP_ID): the"
+                + " app id of webhooks cannot be derived from ghl.oauth.client-id, which is not of GHL's form <app id>-<suffix>");
+    }
+
+    /** The locations whose events and actions the connector takes. */
+    public synchronized ServedLocations servedLocations() {
+        if (servedLocations == null) {
+            servedLocations = new ServedLocations(defaultLocationId(), isOAuth() ? locations() : null,
+                    settings.getSet("ghl.allowed-locations"), settings.getSet("ghl.allowed-companies"));
+        }
+        return servedLocations;
     }
 
     public List<CircuitBreaker> breakers() {
@@ -221,6 +265,16 @@ public final class Connector implements Service {
                     settings.getDuration("ghl.oauth.refresh-ahead", Duration.ofMinutes(5)));
         }
         return oauthTokens;
+    }
+
+    /** The states of OAuth installs, signed with a key derived from {@code store.secret-key}. */
+    public synchronized OAuthStates oauthStates() {
+        if (oauthStates == null) {
+            oauthStates = new OAuthStates(store(), settings.require("store.secret-key",
+                    "the key that signs OAuth install states and encrypts stored tokens; generate one with: openssl rand -base64 32"),
+                    Clock.systemUTC());
+        }
+        return oauthStates;
     }
 
     public synchronized GhlOAuthClient oauthClient() {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.stream.IntStream;
 
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -21,22 +22,36 @@ public final class TokenCipher {
 
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    private static final int KEY_BYTES = 32;
+    private static final int MIN_DISTINCT_BYTES = 16;
 
     private final SecretKey key;
     private final SecureRandom random = new SecureRandom();
 
     public TokenCipher(String base64Key) {
+        this.key = new SecretKeySpec(keyBytes(base64Key), "AES");
+    }
+
+    /**
+     * The 32 bytes of {@code store.secret-key}. A key that is shorter, or whose bytes are too few distinct values to be
+     * random (32 random bytes hold about 30; all equal bytes or a short text repeated hold far fewer), is refused.
+     */
+    public static byte[] keyBytes(String base64Key) {
+        String generate = "; generate one with: openssl rand -base64 32";
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(base64Key.trim());
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("store.secret-key is not valid base64; generate one with: openssl rand -base64 32");
+            throw new ConfigurationException("store.secret-key is not valid base64" + generate);
         }
-        if (bytes.length != 16 && bytes.length != 24 && bytes.length != 32) {
-            throw new ConfigurationException("store.secret-key must decode to 16, 24 or 32 bytes (it has " + bytes.length
-                    + "); generate one with: openssl rand -base64 32");
+        if (bytes.length != KEY_BYTES) {
+            throw new ConfigurationException("store.secret-key must decode to " + KEY_BYTES + " random bytes (it has "
+                    + bytes.length + ")" + generate);
         }
-        this.key = new SecretKeySpec(bytes, "AES");
+        if (IntStream.range(0, bytes.length).map(i -> bytes[i]).distinct().count() < MIN_DISTINCT_BYTES) {
+            throw new ConfigurationException("store.secret-key is not random (too few distinct bytes)" + generate);
+        }
+        return bytes;
     }
 
     public String encrypt(String plain, String ownerId) {

@@ -9,16 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.webhook.Refusal;
+import io.github.ghlconnectif.webhook.RequestCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The admin API, for a bearer {@code admin.token} (compared in constant time; 401 without it, 404 when no token is
- * configured): dead letters listed, shown, replayed and discarded, and the connector's status.
+ * configured; read-only calls also take it as the HTTP Basic password): dead letters listed, shown, replayed and
+ * discarded, and the connector's status. A credential in the query string is refused (400) unchecked.
  */
 public final class AdminRoutes extends RouteBuilder {
 
@@ -65,6 +69,14 @@ public final class AdminRoutes extends RouteBuilder {
                 json(exchange, 400, Map.of("error", "name the location: POST /admin/backfill?locationId=..."));
                 return;
             }
+            if (!GhlIds.valid(location)) {
+                json(exchange, 400, Map.of("error", "locationId is not a GHL id"));
+                return;
+            }
+            if (!connector.servedLocations().serves(location)) {
+                json(exchange, 404, Map.of("error", "this connector does not serve location " + location));
+                return;
+            }
             boolean started = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
                     .start(location);
             json(exchange, started ? 202 : 409, Map.of("locationId", location, "status", started ? "started" : "running"));
@@ -72,12 +84,16 @@ public final class AdminRoutes extends RouteBuilder {
         ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters);
         admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status.snapshot()));
         from("platform-http:/status?httpMethodRestrict=GET").routeId("status-page").process(exchange -> {
-            String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+            String authorization = RequestCredentials.header(exchange, "Authorization");
+            boolean credentialInQuery = RequestCredentials.inQuery(exchange);
             exchange.getMessage().removeHeaders("*");
-            if (token.isEmpty()) {
+            if (credentialInQuery) {
+                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
+                exchange.getMessage().setBody(Refusal.CREDENTIAL_IN_QUERY.reason());
+            } else if (token.isEmpty()) {
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
                 exchange.getMessage().setBody("The status page is off: set admin.token");
-            } else if (!authorized(authorization, token.get())) {
+            } else if (!authorized(authorization, token.get(), true)) {
                 // a browser asks for the admin token as the password of its login prompt
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
                 exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"ghl-connectif-sync\", charset=\"UTF-8\"");
@@ -93,10 +109,16 @@ public final class AdminRoutes extends RouteBuilder {
     private void admin(String method, String path, String routeId, Optional<String> token, Processor processor) {
         from("platform-http:" + path + "?httpMethodRestrict=" + method).routeId(routeId).process(exchange -> {
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-            if (token.isEmpty()) {
+            String location = param(exchange, "location");
+            if (RequestCredentials.inQuery(exchange)) {
+                json(exchange, 400, Map.of("error", Refusal.CREDENTIAL_IN_QUERY.reason()));
+            } else if (token.isEmpty()) {
                 json(exchange, 404, Map.of("error", "the admin API is off: set admin.token"));
-            } else if (!authorized(exchange.getMessage().getHeader("Authorization", String.class), token.get())) {
+            } else if (!authorized(RequestCredentials.header(exchange, "Authorization"), token.get(), method.equals("GET"))) {
+                // a browser sends cached Basic credentials along with a cross-site form post: changes take Bearer only
                 json(exchange, 401, Map.of("error", "a bearer admin.token is required"));
+            } else if (location != null && !GhlIds.valid(location)) {
+                json(exchange, 400, Map.of("error", "location is not a GHL id"));
             } else {
                 processor.process(exchange);
             }
@@ -104,12 +126,12 @@ public final class AdminRoutes extends RouteBuilder {
         });
     }
 
-    /** A bearer token, or the password of HTTP Basic (any user name), equal to the admin token. */
-    static boolean authorized(String header, String token) {
+    /** A bearer token, or when {@code basic} the password of HTTP Basic (any user name), equal to the admin token. */
+    static boolean authorized(String header, String token, boolean basic) {
         String given = "";
         if (header != null && header.startsWith("Bearer ")) {
             given = header.substring(7).trim();
-        } else if (header != null && header.startsWith("Basic ")) {
+        } else if (basic && header != null && header.startsWith("Basic ")) {
             try {
                 String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
                 given = pair.substring(pair.indexOf(':') + 1);

@@ -5,17 +5,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.auth.TokenGrant;
 import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.store.ServedLocations;
+import io.github.ghlconnectif.webhook.RequestCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The OAuth 2.0 install: {@code GET /oauth/install} sends the user to GHL's location chooser, {@code GET
- * /oauth/callback} exchanges the code and stores the token pair. With {@code ghl.auth.mode=oauth}, a timer also
+ * The OAuth 2.0 install: {@code GET /oauth/install} sends the user to GHL's location chooser with a {@code state}
+ * bound to the browser ({@link OAuthStates}), {@code GET /oauth/callback} checks that state (400 without a good one),
+ * exchanges the code, checks the location or company against the allow-lists (403) and stores the token pair. With {@code ghl.auth.mode=oauth}, a timer also
  * refreshes tokens ahead of expiry.
  */
 public final class OAuthRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuthRoutes.class);
 
     @Override
     public void configure() {
@@ -44,14 +52,22 @@ public final class OAuthRoutes extends RouteBuilder {
             return;
         }
         var settings = connector.settings();
+        String redirectUri = settings.require("ghl.oauth.redirect-uri", "needed for the OAuth install");
+        OAuthStates.Issued state = connector.oauthStates().issue();
         String url = settings.get("ghl.oauth.authorize-url", "https://marketplace.gohighlevel.com/v2/oauth/chooselocation")
                 + "?response_type=code"
-                + "&redirect_uri=" + encode(settings.require("ghl.oauth.redirect-uri", "needed for the OAuth install"))
+                + "&redirect_uri=" + encode(redirectUri)
                 + "&client_id=" + encode(settings.require("ghl.oauth.client-id", "needed for the OAuth install"))
-                + "&scope=" + encode(settings.get("ghl.oauth.scopes", "contacts.readonly contacts.write"));
+                + "&scope=" + encode(settings.get("ghl.oauth.scopes", "contacts.readonly contacts.write"))
+                + "&state=" + encode(state.state());
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
         exchange.getMessage().setHeader("Location", url);
+        exchange.getMessage().setHeader("Cache-Control", "no-store");
+        // Lax: sent along with GHL's top-level redirect to the callback, not with cross-site subrequests
+        exchange.getMessage().setHeader("Set-Cookie", OAuthStates.COOKIE + "=" + state.cookie() + "; Max-Age="
+                + OAuthStates.LIFETIME.toSeconds() + "; Path=/; HttpOnly; SameSite=Lax"
+                + (redirectUri.startsWith("https:") ? "; Secure" : ""));
         exchange.getMessage().setBody("");
     }
 
@@ -62,6 +78,13 @@ public final class OAuthRoutes extends RouteBuilder {
         }
         String code = exchange.getMessage().getHeader("code", String.class);
         String error = exchange.getMessage().getHeader("error", String.class);
+        String refused = connector.oauthStates().consume(exchange.getMessage().getHeader("state", String.class),
+                cookie(RequestCredentials.header(exchange, "Cookie")));
+        if (refused != null) {
+            page(exchange, 400, "Not connected", "This callback is not from an install started here: " + refused
+                    + ". Start again at /oauth/install.");
+            return;
+        }
         if (code == null || code.isBlank()) {
             page(exchange, 400, "Not connected", error != null
                     ? "GHL did not authorize the app: " + error
@@ -71,6 +94,13 @@ public final class OAuthRoutes extends RouteBuilder {
         String userType = connector.settings().get("ghl.oauth.user-type", "Location");
         try {
             TokenGrant grant = connector.oauthClient().exchangeCode(code, userType);
+            if (!allowed(grant, connector.servedLocations())) {
+                LOG.warn("OAuth install refused: {} {} of company {} is not in ghl.allowed-locations or ghl.allowed-companies",
+                        grant.userType(), grant.ownerId(), grant.companyId());
+                page(exchange, 403, "Not connected", "This connector does not serve " + grant.ownerId()
+                        + ": it is not in ghl.allowed-locations or ghl.allowed-companies.");
+                return;
+            }
             connector.oauthTokens().install(grant);
             page(exchange, 200, "Connected", ("Company".equals(grant.userType()) ? "Agency " : "Location ")
                     + grant.ownerId() + " is connected with the scopes: " + grant.scope() + ".");
@@ -79,6 +109,32 @@ public final class OAuthRoutes extends RouteBuilder {
                     "GHL refused the code exchange (HTTP " + e.getStatus() + "): " + String.join("; ", e.getMessages())
                             + ". Start again at /oauth/install.");
         }
+    }
+
+    /** Whether the allow-lists let in the location of a grant, or for an agency grant its company or one of its locations. */
+    private static boolean allowed(TokenGrant grant, ServedLocations served) {
+        if ("Company".equals(grant.userType())) {
+            return served.allowed(null, grant.companyId())
+                    || grant.approvedLocations().stream().anyMatch(location -> served.allowed(location, grant.companyId()));
+        }
+        return served.allowed(grant.locationId(), grant.companyId());
+    }
+
+    /** The value of the state cookie in a {@code Cookie} header, or null. */
+    static String cookie(String header) {
+        if (header == null) {
+            return null;
+        }
+        // browsers send name=value; pairs; RFC 2965 clients (Java's CookieManager) quote values and separate with commas
+        for (String pair : header.split("[;,]")) {
+            String[] nameValue = pair.trim().split("=", 2);
+            if (nameValue.length == 2 && nameValue[0].equals(OAuthStates.COOKIE)) {
+                String value = nameValue[1].trim();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        return null;
     }
 
     private static void page(Exchange exchange, int status, String title, String text) {

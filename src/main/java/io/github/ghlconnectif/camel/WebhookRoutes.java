@@ -3,30 +3,39 @@ package io.github.ghlconnectif.camel;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.EventKeys;
 import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.JobRuns;
 import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
+import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.IntakeGuard;
 import io.github.ghlconnectif.webhook.SignatureVerifier;
 import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
+import io.github.ghlconnectif.writeback.WriteAction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.builder.RouteBuilder;
@@ -87,14 +96,14 @@ public final class WebhookRoutes extends RouteBuilder {
 
         from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
                 .routeId("ghl-webhook-intake")
-                .process(new GhlWebhookIntake(verifier(settings), connector.mapper(), writer, pending, counters,
+                .process(new GhlWebhookIntake(verifier(settings), gate(connector), connector.mapper(), writer, pending, counters,
                         settings.getInt("intake.max-body-bytes", 262_144), settings.getLong("intake.max-pending", 100_000),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
         from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
                 .routeId("connectif-webhook-intake")
                 .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
-                        connector.defaultLocationId().orElse(null), connector.mapper(), writer, counters,
+                        connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         settings.getInt("intake.max-body-bytes", 262_144),
                         settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
 
@@ -117,11 +126,7 @@ public final class WebhookRoutes extends RouteBuilder {
         // each scheduled time runs once: Quartz fires it on one instance (clustered on PostgreSQL), and the job_run
         // row also keeps a misfire recovery or a clock step from running a time twice
         JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
-        from("quartz://ghl/reconcile?cron={{sync.reconcile.cron}}&stateful=true")
-                .routeId("ghl-reconcile-timer")
-                .filter(exchange -> jobRuns.claim("reconcile", exchange.getMessage()
-                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
-                .to("direct:ghl-reconcile");
+        scheduled("reconcile", "sync.reconcile.cron", "ghl-reconcile-timer", "direct:ghl-reconcile", jobRuns);
         from("direct:ghl-reconcile")
                 .routeId("ghl-reconcile")
                 .process(exchange -> {
@@ -133,6 +138,20 @@ public final class WebhookRoutes extends RouteBuilder {
                                     location, e.getMessage());
                         }
                     }
+                });
+
+        // keys of events past ghl.webhook.max-age protect nothing: such webhooks are refused by their timestamp
+        EventKeys eventKeys = new EventKeys(connector.store());
+        Duration maxAge = settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3));
+        int purgeBatch = settings.getInt("store.purge-batch", 500);
+        scheduled("store-purge", "store.purge-cron", "store-purge-timer", "direct:store-purge", jobRuns);
+        from("direct:store-purge")
+                .routeId("store-purge")
+                .process(exchange -> {
+                    Instant now = Instant.now();
+                    int keys = eventKeys.purgeReceivedBefore(now.minus(maxAge), purgeBatch);
+                    int states = connector.isOAuth() ? connector.oauthStates().purgeUsedBefore(now.minus(OAuthStates.LIFETIME)) : 0;
+                    LOG.info("Store purge: {} event keys older than {}, {} used OAuth states", keys, maxAge, states);
                 });
 
         from("direct:ghl-app-lifecycle")
@@ -162,11 +181,43 @@ public final class WebhookRoutes extends RouteBuilder {
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
     }
 
+    /** A Quartz timer on the cron of {@code cronProperty} that sends each scheduled time to {@code target} once. */
+    private void scheduled(String job, String cronProperty, String routeId, String target, JobRuns jobRuns) {
+        from("quartz://ghl/" + job + "?cron={{" + cronProperty + "}}&stateful=true")
+                .routeId(routeId)
+                .filter(exchange -> jobRuns.claim(job, exchange.getMessage()
+                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
+                .to(target);
+    }
+
     /** The location of the private token, or every location that installed the app. */
     private static Set<String> reconciledLocations(Connector connector) {
-        Set<String> locations = new TreeSet<>(connector.locations().installed());
-        connector.defaultLocationId().ifPresent(locations::add);
-        return locations;
+        return connector.servedLocations().all();
+    }
+
+    /** {@code connectif.actions.allowed}, by default every action that deletes nothing. */
+    private static Set<WriteAction> allowedActions(Settings settings) {
+        Set<String> listed = settings.getSet("connectif.actions.allowed");
+        if (listed.isEmpty()) {
+            return EnumSet.copyOf(Arrays.stream(WriteAction.values()).filter(action -> !action.destructive()).toList());
+        }
+        Set<WriteAction> allowed = EnumSet.noneOf(WriteAction.class);
+        for (String id : listed) {
+            allowed.add(WriteAction.find(id).orElseThrow(() -> new ConfigurationException("connectif.actions.allowed names"
+                    + " an unknown action '" + id + "' (one of " + WriteAction.ids() + ")")));
+        }
+        return allowed;
+    }
+
+    private static GhlEventGate gate(Connector connector) {
+        Settings settings = connector.settings();
+        Optional<String> appId = connector.appId();
+        if (appId.isEmpty()) {
+            LOG.warn("ghl.oauth.app-id is not set: the appId of GHL webhooks is not checked, only their location");
+        }
+        return new GhlEventGate(appId, connector.servedLocations(), connector.isOAuth(),
+                settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3)),
+                settings.getDuration("ghl.webhook.max-clock-skew", Duration.ofMinutes(5)), Clock.systemUTC());
     }
 
     private static SignatureVerifier verifier(Settings settings) {

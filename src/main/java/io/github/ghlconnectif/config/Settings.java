@@ -1,7 +1,10 @@
 package io.github.ghlconnectif.config;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
@@ -51,6 +54,14 @@ public final class Settings {
 
     public boolean getBoolean(String key, boolean defaultValue) {
         return optional(key).map(value -> parse(key, value, Settings::parseBoolean)).orElse(defaultValue);
+    }
+
+    /** A list written with commas or spaces between its items; empty when the property is not set. */
+    public Set<String> getSet(String key) {
+        Set<String> items = new TreeSet<>();
+        optional(key).ifPresent(value -> Arrays.stream(value.split("[,\\s]+")).filter(item -> !item.isEmpty())
+                .forEach(items::add));
+        return items;
     }
 
     /** Durations are written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or an ISO-8601 {@code PT30S}. */

@@ -30,6 +30,7 @@ import io.github.ghlconnectif.camel.GhlOperationProcessor;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.metrics.DispatchStats;
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -87,10 +88,28 @@ public final class Dispatcher extends ServiceSupport {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Contacts handed to the workers and not finished (running or queued). */
     private final AtomicInteger contactsInFlight = new AtomicInteger();
-    /** Rows whose flow succeeded, removed from the inbox in one transaction by the loop (one commit per run was the cost). */
-    private final Queue<Long> finished = new ConcurrentLinkedQueue<>();
+    /**
+     * Contacts this instance holds: claimed and not yet released. A contact is released only once its rows left the
+     * inbox or were handed back, so that a claim never takes a contact's later rows while earlier ones are in flight.
+     */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Rows claimed and not yet released, whose leases the loop renews. */
+    private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+    /**
+     * Contact runs that ended: the loop commits their writes and removes their succeeded rows in one transaction
+     * (one commit per run, or fewer, was the cost), then releases their contacts.
+     */
+    private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
+    /**
+     * A contact's run that ended, to be committed: its rows, those whose flow succeeded, the store writes of its flows
+     * (with its retry or dead letters), and what to do once they are committed.
+     */
+    private record Ended(String contact, List<InboxRow> rows, List<Long> succeeded, RunWrites writes,
+            List<Runnable> afterCommit) {
+    }
+
     private volatile boolean running;
     private boolean signalled;
     private Thread loop;
@@ -184,7 +203,7 @@ public final class Dispatcher extends ServiceSupport {
             }
         }
         try {
-            removeFinished();
+            commitEnded();
         } catch (RuntimeException e) {
             LOG.warn("Could not remove the last processed events from the inbox; they run again at the next start: {}",
                     e.getMessage());
@@ -206,7 +225,7 @@ public final class Dispatcher extends ServiceSupport {
                     nextRefresh = now + TimeUnit.SECONDS.toNanos(5);
                 }
                 if (now >= nextHeartbeat && inFlight.get() > 0) {
-                    inbox.renewLeases(options.owner(), options.lease());
+                    inbox.renewLeases(List.copyOf(claimed), options.lease());
                     nextHeartbeat = now + options.lease().toNanos() / 3;
                 }
                 int room = options.batchSize() - inFlight.get();
@@ -215,12 +234,12 @@ public final class Dispatcher extends ServiceSupport {
                 // finished contact (finished rows are removed before the next claim, since they still hold their contact)
                 boolean busy = contactsInFlight.get() >= options.concurrency() && room < Math.max(1, options.batchSize() / 4);
                 if (!busy) {
-                    removeFinished();
+                    commitEnded();
                 }
                 if (busy || targetDown.getAsBoolean()) {
                     room = 0;
                 }
-                List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease()) : List.of();
+                List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease(), held) : List.of();
                 if (rows.isEmpty()) {
                     await(options.pollInterval());
                 } else {
@@ -252,14 +271,20 @@ public final class Dispatcher extends ServiceSupport {
         Map<String, List<InboxRow>> byContact = new LinkedHashMap<>();
         for (InboxRow row : rows) {
             byContact.computeIfAbsent(row.event().contactKey(), key -> new ArrayList<>()).add(row);
+            claimed.add(row.id());
         }
-        for (List<InboxRow> contactRows : byContact.values()) {
+        held.addAll(byContact.keySet());
+        for (Map.Entry<String, List<InboxRow>> contact : byContact.entrySet()) {
+            List<InboxRow> contactRows = contact.getValue();
             inFlight.addAndGet(contactRows.size());
             contactsInFlight.incrementAndGet();
             workers.execute(() -> {
+                Ended run = new Ended(contact.getKey(), contactRows, new ArrayList<>(), RunWrites.begin(), new ArrayList<>());
                 try {
-                    runContact(contactRows);
+                    runContact(run);
                 } finally {
+                    run.writes().end();
+                    ended.add(run);
                     inFlight.addAndGet(-contactRows.size());
                     contactsInFlight.decrementAndGet();
                     wake();
@@ -269,7 +294,8 @@ public final class Dispatcher extends ServiceSupport {
     }
 
     /** Runs one contact's units in order; stops at the first transient failure, handing the rest back. */
-    private void runContact(List<InboxRow> rows) {
+    private void runContact(Ended run) {
+        List<InboxRow> rows = run.rows();
         List<Map<String, Object>> events = new ArrayList<>();
         for (InboxRow row : rows) {
             events.add(parse(row));
@@ -280,7 +306,7 @@ public final class Dispatcher extends ServiceSupport {
             if (uninstalled.contains(unit.lead().event().locationId())) {
                 LOG.info("Skipped {} for {}: location {} uninstalled the app", unit.lead().event().type(),
                         unit.lead().event().contactKey(), unit.lead().event().locationId());
-                finish(unit);
+                finish(unit, run.succeeded());
                 events(unit, DispatchStats.SKIPPED);
                 continue;
             }
@@ -297,16 +323,16 @@ public final class Dispatcher extends ServiceSupport {
             Throwable failure = result.getException();
             boolean down = failure != null && targetDown.getAsBoolean();
             if (failure == null) {
-                finish(unit);
+                finish(unit, run.succeeded());
                 events(unit, DispatchStats.SYNCED);
                 EVENTS_LOG.info("{}: synced {}", describe(unit), summary(nanos, calls));
             } else if (Failures.isTransient(failure) && (down || unit.lead().attempts() + 1 < options.maxAttempts())) {
                 List<Long> rest = new ArrayList<>();
                 units.subList(i, units.size()).forEach(remaining -> rest.addAll(remaining.ids()));
-                retryLater(unit, rest, failure, !down, summary(nanos, calls));
+                retryLater(run, unit, rest, failure, !down, summary(nanos, calls));
                 return;
             } else {
-                deadLetter(unit, result, failure, summary(nanos, calls));
+                deadLetter(run, unit, result, failure, summary(nanos, calls));
             }
         }
     }
@@ -357,28 +383,76 @@ public final class Dispatcher extends ServiceSupport {
         return result;
     }
 
-    private void finish(DispatchUnit unit) {
-        finished.addAll(unit.ids());
+    private void finish(DispatchUnit unit, List<Long> succeeded) {
+        succeeded.addAll(unit.ids());
         pending.addAndGet(-unit.rows().size());
     }
 
-    /** A run that succeeded but whose rows are not removed yet runs again after a crash: the flows are idempotent. */
-    private void removeFinished() {
-        List<Long> ids = new ArrayList<>();
-        for (Long id = finished.poll(); id != null; id = finished.poll()) {
-            ids.add(id);
+    /**
+     * Commits the runs that ended in one transaction and releases their contacts. A run that succeeded but is not
+     * committed yet runs again after a crash: the flows are idempotent. When the joint commit fails, each run is
+     * committed alone, so that one whose writes the store refuses does not hold back the others; that one's events
+     * are handed back to run again (or dead-lettered after the last attempt).
+     */
+    private void commitEnded() {
+        List<Ended> runs = new ArrayList<>();
+        for (Ended run = ended.poll(); run != null; run = ended.poll()) {
+            runs.add(run);
         }
-        if (!ids.isEmpty()) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        try {
+            inbox.commit(runs.stream().map(Ended::writes).toList(), runs.stream().flatMap(run -> run.succeeded().stream()).toList());
+            runs.forEach(this::release);
+            return;
+        } catch (RuntimeException e) {
+            if (runs.size() > 1) {
+                LOG.debug("Could not commit {} runs together, committing each alone: {}", runs.size(), e.getMessage());
+            }
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            Ended run = runs.get(i);
             try {
-                inbox.complete(ids);
-            } catch (RuntimeException e) {
-                finished.addAll(ids);
-                throw e;
+                try {
+                    inbox.commit(List.of(run.writes()), run.succeeded());
+                } catch (RuntimeException e) {
+                    giveBack(run, e);
+                }
+            } catch (RuntimeException storeDown) {
+                ended.addAll(runs.subList(i, runs.size()));
+                throw storeDown;
+            }
+            release(run);
+        }
+    }
+
+    private void release(Ended run) {
+        run.afterCommit().forEach(Runnable::run);
+        run.rows().forEach(row -> claimed.remove(row.id()));
+        held.remove(run.contact());
+    }
+
+    /** The store refused the writes of a run: its events run again, or go to the dead letters after the last attempt. */
+    private void giveBack(Ended run, RuntimeException failure) {
+        InboxRow lead = run.rows().get(0);
+        String cause = mask.apply(Failures.describe(failure));
+        run.afterCommit().clear();
+        if (lead.attempts() + 1 < options.maxAttempts()) {
+            LOG.warn("Could not store the outcome of the events of {}; they run again: {}", run.contact(), cause);
+            inbox.retryLater(run.rows().stream().map(InboxRow::id).toList(), Instant.now().plus(options.initialDelay()),
+                    cause, true);
+        } else {
+            LOG.error("Could not store the outcome of the events of {} after {} attempts; dead-lettered: {}", run.contact(),
+                    lead.attempts() + 1, cause);
+            for (InboxRow row : run.rows()) {
+                inbox.deadLetter(row, new Inbox.Failure("store", cause, null, null));
             }
         }
     }
 
-    private void retryLater(DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt, String summary) {
+    private void retryLater(Ended run, DispatchUnit unit, List<Long> ids, Throwable failure, boolean countAttempt,
+            String summary) {
         retries.incrementAndGet();
         int attempt = unit.lead().attempts() + 1;
         long ceiling = Math.min(options.maxDelay().toMillis(), options.initialDelay().toMillis() << Math.min(attempt - 1, 20));
@@ -388,7 +462,8 @@ public final class Dispatcher extends ServiceSupport {
         stats.failure(failure(unit, "retry " + attempt + " of " + options.maxAttempts(), cause));
         EVENTS_LOG.warn("{}: failed {}, attempt {} of {}, retrying in {} ms: {}", describe(unit), summary, attempt,
                 options.maxAttempts(), delay, cause);
-        inbox.retryLater(ids, Instant.now().plusMillis(delay), cause, countAttempt);
+        Instant notBefore = Instant.now().plusMillis(delay);
+        run.writes().add(connection -> inbox.retryLater(connection, ids, notBefore, cause, countAttempt));
     }
 
     private static DispatchStats.Failure failure(DispatchUnit unit, String outcome, String cause) {
@@ -396,19 +471,24 @@ public final class Dispatcher extends ServiceSupport {
         return new DispatchStats.Failure(Instant.now(), lead.type(), lead.locationId(), lead.contactKey(), outcome, cause);
     }
 
-    private void deadLetter(DispatchUnit unit, Exchange result, Throwable failure, String summary) {
+    private void deadLetter(Ended run, DispatchUnit unit, Exchange result, Throwable failure, String summary) {
         String route = result.getVariable(FAILED_ROUTE) instanceof String named ? named
                 : result.getProperty(Exchange.FAILURE_ROUTE_ID, options.endpointUri(), String.class);
         ApiException api = Failures.apiException(failure);
         Inbox.Failure why = new Inbox.Failure(route, mask.apply(Failures.describe(failure)),
                 api == null || api.getStatus() == 0 ? null : api.getStatus(), api == null ? null : mask.apply(api.getResponseBody()));
         List<Long> ids = new ArrayList<>();
-        for (InboxRow row : unit.rows()) {
-            ids.add(inbox.deadLetter(row, why));
-            deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).incrementAndGet();
-        }
-        EVENTS_LOG.error("{}: failed {} in route {}, dead letter {}: {}", describe(unit), summary, route,
-                ids.size() == 1 ? ids.get(0) : ids, why.cause());
+        run.writes().add(connection -> {
+            ids.clear();
+            for (InboxRow row : unit.rows()) {
+                ids.add(inbox.deadLetter(connection, row, why));
+            }
+        });
+        run.afterCommit().add(() -> {
+            deadLettersByRoute.computeIfAbsent(route, r -> new AtomicLong()).addAndGet(unit.rows().size());
+            EVENTS_LOG.error("{}: failed {} in route {}, dead letter {}: {}", describe(unit), summary, route,
+                    ids.size() == 1 ? ids.get(0) : ids, why.cause());
+        });
         events(unit, DispatchStats.DEAD_LETTER);
         stats.failure(failure(unit, DispatchStats.DEAD_LETTER + " in " + route, why.cause()));
         pending.addAndGet(-unit.rows().size());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
 
@@ -30,7 +31,12 @@ public final class Inbox {
     private static final String ROW_COLUMNS =
             "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts, accepted_at";
 
+    /** Rows read per query of a claim's walk. */
+    private static final int PAGE = 256;
+
     private final Store store;
+    /** Where the next claim's walk starts: 0 for the head, else the last id the previous walk read. */
+    private volatile long resumeAfter;
 
     public Inbox(Store store) {
         this.store = store;
@@ -78,6 +84,17 @@ public final class Inbox {
 
     /** Claims up to {@code max} rows whose contact is not held by anyone, oldest first, for {@code lease}. */
     public List<InboxRow> claim(String owner, int max, Duration lease) {
+        return claim(owner, max, lease, Set.of());
+    }
+
+    /**
+     * Claims up to {@code max} rows, oldest first, for {@code lease}: rows of contacts not in {@code held} (this
+     * instance's contacts in flight), not claimed by another instance and not waiting for a retry. A claim walks the
+     * primary key and reads at most {@link #scanLimit} rows whatever the backlog; when it stops there with room left,
+     * the next claim goes on from where this one stopped, so that a long run of rows of held or waiting contacts
+     * delays the others by a few claims, not until it is gone.
+     */
+    public List<InboxRow> claim(String owner, int max, Duration lease, Set<String> held) {
         Instant now = Instant.now();
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
@@ -86,7 +103,7 @@ public final class Inbox {
                         "SELECT id FROM dispatch_lock WHERE id = 1 FOR UPDATE")) {
                     lock.executeQuery().close();
                 }
-                List<InboxRow> rows = claimable(connection, max, now);
+                List<InboxRow> rows = claimable(connection, max, now, held);
                 if (!rows.isEmpty()) {
                     try (PreparedStatement update = connection.prepareStatement(
                             "UPDATE inbox SET status = 'claimed', claimed_by = ?, lease_until = ? WHERE id = ?")) {
@@ -110,17 +127,38 @@ public final class Inbox {
         }
     }
 
-    /** Removes rows whose flow succeeded. */
+    /**
+     * Commits the writes of ended flow runs and removes their succeeded rows, in one transaction: the sync state, the
+     * completion ledger, retries and dead letters of several runs cost one commit.
+     */
+    public void commit(List<RunWrites> runs, Collection<Long> succeeded) {
+        try {
+            store.transaction(connection -> {
+                for (RunWrites run : runs) {
+                    run.apply(connection);
+                }
+                complete(connection, succeeded);
+            });
+        } catch (SQLException e) {
+            throw new StoreException("Cannot store the outcome of " + runs.size() + " flow runs", e);
+        }
+    }
+
+    /** Removes rows whose flow succeeded, in one transaction. */
     public void complete(Collection<Long> ids) {
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+        commit(List.of(), ids);
+    }
+
+    private static void complete(Connection connection, Collection<Long> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
             for (Long id : ids) {
                 statement.setLong(1, id);
                 statement.addBatch();
             }
             statement.executeBatch();
-        } catch (SQLException e) {
-            throw new StoreException("Cannot remove processed inbox rows", e);
         }
     }
 
@@ -129,11 +167,20 @@ public final class Inbox {
      * target was known to be down.
      */
     public void retryLater(List<Long> ids, Instant notBefore, String error, boolean countAttempt) {
+        try {
+            store.transaction(connection -> retryLater(connection, ids, notBefore, error, countAttempt));
+        } catch (SQLException e) {
+            throw new StoreException("Cannot hand inbox rows back", e);
+        }
+    }
+
+    /** {@link #retryLater(List, Instant, String, boolean)} on the caller's transaction. */
+    public void retryLater(Connection connection, List<Long> ids, Instant notBefore, String error, boolean countAttempt)
+            throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection connection = store.connection();
-                PreparedStatement first = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
+        try (PreparedStatement first = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
                         + " lease_until = NULL, attempts = attempts + " + (countAttempt ? 1 : 0)
                         + ", next_attempt_at = ?, last_error = ? WHERE id = ?");
                 PreparedStatement rest = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
@@ -147,8 +194,6 @@ public final class Inbox {
                 rest.addBatch();
             }
             rest.executeBatch();
-        } catch (SQLException e) {
-            throw new StoreException("Cannot hand inbox rows back", e);
         }
     }
 
@@ -158,54 +203,66 @@ public final class Inbox {
 
     /** Moves a row to the dead letters, with why, in one transaction. Returns the dead letter's id. */
     public long deadLetter(InboxRow row, Failure failure) {
-        try (Connection connection = store.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
-                    + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
-                    + " response_body, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
-                    PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-                InboxEvent event = row.event();
-                insert.setString(1, event.eventKey());
-                insert.setString(2, event.source());
-                insert.setString(3, event.type());
-                insert.setString(4, event.locationId());
-                insert.setString(5, event.contactKey());
-                insert.setString(6, event.payload());
-                insert.setObject(7, utc(row.receivedAt()));
-                insert.setObject(8, utc(Instant.now()));
-                insert.setInt(9, row.attempts() + 1);
-                insert.setString(10, truncate(failure.cause()));
-                insert.setString(11, failure.route());
-                insert.setObject(12, failure.httpStatus());
-                insert.setString(13, truncate(failure.responseBody()));
-                insert.setObject(14, utc(row.acceptedAt()));
-                insert.executeUpdate();
-                long id;
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-                delete.setLong(1, row.id());
-                delete.executeUpdate();
-                connection.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        long[] id = new long[1];
+        try {
+            store.transaction(connection -> id[0] = deadLetter(connection, row, failure));
         } catch (SQLException e) {
             throw new StoreException("Cannot dead-letter inbox row " + row.id(), e);
         }
+        return id[0];
     }
 
-    /** Extends the lease of every row this owner holds. */
-    public void renewLeases(String owner, Duration lease) {
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE inbox SET lease_until = ? WHERE claimed_by = ? AND status = 'claimed'")) {
-            statement.setObject(1, utc(Instant.now().plus(lease)));
-            statement.setString(2, owner);
-            statement.executeUpdate();
+    /** {@link #deadLetter(InboxRow, Failure)} on the caller's transaction. */
+    public long deadLetter(Connection connection, InboxRow row, Failure failure) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
+                + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
+                + " response_body, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+            InboxEvent event = row.event();
+            insert.setString(1, event.eventKey());
+            insert.setString(2, event.source());
+            insert.setString(3, event.type());
+            insert.setString(4, event.locationId());
+            insert.setString(5, event.contactKey());
+            insert.setString(6, event.payload());
+            insert.setObject(7, utc(row.receivedAt()));
+            insert.setObject(8, utc(Instant.now()));
+            insert.setInt(9, row.attempts() + 1);
+            insert.setString(10, truncate(failure.cause()));
+            insert.setString(11, failure.route());
+            insert.setObject(12, failure.httpStatus());
+            insert.setString(13, truncate(failure.responseBody()));
+            insert.setObject(14, utc(row.acceptedAt()));
+            insert.executeUpdate();
+            long id;
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+            delete.setLong(1, row.id());
+            delete.executeUpdate();
+            return id;
+        }
+    }
+
+    /** Extends the lease of the given rows (those this instance holds). */
+    public void renewLeases(Collection<Long> ids, Duration lease) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        OffsetDateTime until = utc(Instant.now().plus(lease));
+        try {
+            store.transaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'claimed'")) {
+                    for (Long id : ids) {
+                        statement.setObject(1, until);
+                        statement.setLong(2, id);
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
+                }
+            });
         } catch (SQLException e) {
             throw new StoreException("Cannot renew inbox leases", e);
         }
@@ -222,31 +279,52 @@ public final class Inbox {
         }
     }
 
-    private List<InboxRow> claimable(Connection connection, int max, Instant now) throws SQLException {
-        String sql = "SELECT " + ROW_COLUMNS + " FROM inbox"
-                + " WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'claimed' AND lease_until < ?))"
-                + " AND contact_key NOT IN (SELECT contact_key FROM inbox"
-                + "   WHERE (status = 'claimed' AND lease_until >= ?) OR (status = 'pending' AND next_attempt_at > ?))"
-                + " ORDER BY id FETCH FIRST ? ROWS ONLY"
-                + (store.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "");
+    /**
+     * Walks the inbox in id order from the head (or from where the last claim stopped) and takes the rows a contact may
+     * run now. A contact is skipped from its first row that cannot run (held here, claimed elsewhere, waiting for a
+     * retry) on, so that its later rows wait behind it. A walk that did not start at the head may find a contact whose
+     * earlier rows lie behind the start: the first row it would take of each contact is checked to be the first one.
+     */
+    private List<InboxRow> claimable(Connection connection, int max, Instant now, Set<String> held) throws SQLException {
+        long from = resumeAfter;
+        Set<String> skipped = new HashSet<>();
+        Set<String> taking = new HashSet<>();
         List<InboxRow> rows = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            OffsetDateTime at = utc(now);
-            statement.setObject(1, at);
-            statement.setObject(2, at);
-            statement.setObject(3, at);
-            statement.setObject(4, at);
-            statement.setInt(5, max);
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
-                            result.getString("source"), result.getString("event_type"), result.getString("location_id"),
-                            result.getString("contact_key"), result.getString("payload")),
-                            result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"),
-                            acceptedAt(result)));
+        int scanned = 0;
+        int limit = scanLimit(max);
+        long last = from;
+        boolean end = false;
+        try (PreparedStatement page = connection.prepareStatement("SELECT " + ROW_COLUMNS
+                + ", status, next_attempt_at, lease_until FROM inbox WHERE id > ? ORDER BY id FETCH FIRST " + PAGE + " ROWS ONLY");
+                PreparedStatement first = connection.prepareStatement(
+                        "SELECT id FROM inbox WHERE contact_key = ? ORDER BY id FETCH FIRST 1 ROWS ONLY")) {
+            while (rows.size() < max && scanned < limit && !end) {
+                page.setLong(1, last);
+                int read = 0;
+                try (ResultSet result = page.executeQuery()) {
+                    while (result.next()) {
+                        read++;
+                        last = result.getLong("id");
+                        String contact = result.getString("contact_key");
+                        if (rows.size() >= max || held.contains(contact) || skipped.contains(contact)) {
+                            continue;
+                        }
+                        boolean waiting = "pending".equals(result.getString("status"))
+                                ? result.getObject("next_attempt_at", OffsetDateTime.class).toInstant().isAfter(now)
+                                : !result.getObject("lease_until", OffsetDateTime.class).toInstant().isBefore(now);
+                        if (waiting || (from > 0 && !taking.contains(contact) && hasEarlierRow(first, contact, last))) {
+                            skipped.add(contact);
+                            continue;
+                        }
+                        taking.add(contact);
+                        rows.add(row(result));
+                    }
                 }
+                scanned += read;
+                end = read < PAGE;
             }
         }
+        resumeAfter = end || rows.size() >= max ? 0 : last;
         return rows;
     }
 
@@ -254,6 +332,27 @@ public final class Inbox {
     private static Instant acceptedAt(ResultSet result) throws SQLException {
         OffsetDateTime accepted = result.getObject("accepted_at", OffsetDateTime.class);
         return accepted != null ? accepted.toInstant() : result.getObject("received_at", OffsetDateTime.class).toInstant();
+    }
+
+    /** Rows a claim reads at most: a few claim batches, so that the rows held in flight cannot hide what is left. */
+    static int scanLimit(int max) {
+        return 4 * PAGE + 4 * max;
+    }
+
+    /** A walk that did not start at the head may meet a contact past its first row, whose earlier rows run first. */
+    private static boolean hasEarlierRow(PreparedStatement first, String contact, long id) throws SQLException {
+        first.setString(1, contact);
+        try (ResultSet result = first.executeQuery()) {
+            return result.next() && result.getLong(1) < id;
+        }
+    }
+
+    private static InboxRow row(ResultSet result) throws SQLException {
+        return new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
+                result.getString("source"), result.getString("event_type"), result.getString("location_id"),
+                result.getString("contact_key"), result.getString("payload")),
+                result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"),
+                acceptedAt(result));
     }
 
     private Set<String> existingKeys(Connection connection, List<InboxEvent> events) throws SQLException {

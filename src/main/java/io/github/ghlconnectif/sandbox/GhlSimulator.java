@@ -817,15 +817,16 @@ public final class GhlSimulator implements AutoCloseable {
         String code = "sandbox-code-" + UUID.randomUUID();
         codes.put(code, location.id());
         Map<String, Object> install = event("INSTALL", location.id());
-        install.put("appId", clientId);
-        install.put("versionId", clientId);
+        install.put("versionId", appId());
         install.put("installType", "Location");
         install.put("companyId", location.companyId());
         install.put("userId", "sandboxUser000000001");
         install.put("companyName", location.name());
         emit(install);
+        String state = query.get("state");
         return new Answer(302, new LinkedHashMap<>(Map.of("Location", redirect + (redirect.contains("?") ? "&" : "?")
-                + "code=" + URLEncoder.encode(code, StandardCharsets.UTF_8))), null);
+                + "code=" + URLEncoder.encode(code, StandardCharsets.UTF_8)
+                + (state == null ? "" : "&state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)))), null);
     }
 
     /** Counts the request against the location's window; the 429 answer when the window is spent. */
@@ -1037,7 +1038,16 @@ public final class GhlSimulator implements AutoCloseable {
         return event;
     }
 
+    /** The app id of a Marketplace client id ({@code <app id>-<suffix>}), which GHL's webhooks carry as appId. */
+    private synchronized String appId() {
+        return clientId == null ? null : clientId.split("-", 2)[0];
+    }
+
     private void emit(Map<String, Object> event) {
+        String appId = appId();
+        if (appId != null) {
+            event.put("appId", appId);
+        }
         console.accept("[ghl] -> " + event.get("type") + " webhook, signed");
         webhooks.send(event);
     }

@@ -35,6 +35,8 @@ public final class Sandbox implements AutoCloseable {
 
     static final String LOCATION_NAME = "Sandbox Dental Clinic";
     static final ZoneId LOCATION_ZONE = ZoneId.of("Europe/Madrid");
+    /** Of GHL's form: the app id, a dash and a suffix; the connector takes the app id of webhooks from it. */
+    static final String CLIENT_ID = "6a0e5c1b2d3f4a5b6c7d8e9f-sandbox";
 
     private final GhlSimulator ghl;
     private final ConnectifSimulator connectif;
@@ -110,9 +112,9 @@ public final class Sandbox implements AutoCloseable {
             String mode = settings.get("sandbox.auth-mode", Connector.MODE_OAUTH);
             if (mode.equals(Connector.MODE_OAUTH)) {
                 String clientSecret = secret(random);
-                ghl.oauthClient("sandbox-app", clientSecret);
+                ghl.oauthClient(CLIENT_ID, clientSecret);
                 properties.put("ghl.auth.mode", Connector.MODE_OAUTH);
-                properties.put("ghl.oauth.client-id", "sandbox-app");
+                properties.put("ghl.oauth.client-id", CLIENT_ID);
                 properties.put("ghl.oauth.client-secret", clientSecret);
                 properties.put("ghl.oauth.redirect-uri", connectorUrl + "/oauth/callback");
                 properties.put("ghl.oauth.authorize-url", ghl.baseUrl() + "/oauth/chooselocation");

@@ -1,6 +1,7 @@
 package io.github.ghlconnectif.sandbox;
 
 import java.net.URI;
+import java.net.CookieManager;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -242,7 +243,7 @@ public final class SandboxStory {
     /** What a person does in a browser: opens /oauth/install and follows GHL's redirects back to the callback. */
     private void install() throws Exception {
         HttpClient browser = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(connectorUrl + "/oauth/install"))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         boolean connected = page.statusCode() == 200 && page.body().contains("Connected");

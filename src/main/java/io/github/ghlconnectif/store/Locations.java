@@ -44,6 +44,21 @@ public final class Locations {
         }
     }
 
+    /** Whether the app is installed on the location (recorded by the OAuth callback or GHL's INSTALL webhook). */
+    public boolean isInstalled(String locationId) {
+        try (Connection connection = store.connection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT 1 FROM ghl_location WHERE location_id = ? AND status = ?")) {
+            statement.setString(1, locationId);
+            statement.setString(2, INSTALLED);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read location " + locationId, e);
+        }
+    }
+
     public Set<String> installed() {
         return withStatus(INSTALLED);
     }

@@ -1,5 +1,11 @@
 package io.github.ghlconnectif.store;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,9 +19,13 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The connector's JDBC store: an embedded H2 file by default, PostgreSQL when {@code store.url} says so. The same
- * schema, migrated by Flyway from {@code db/migration}, runs on both.
+ * schema, migrated by Flyway from {@code db/migration}, runs on both. The H2 files hold customer data and tokens: they
+ * are made readable by their owner only, in a folder created so.
  */
 public final class Store implements AutoCloseable {
+
+    /** Payloads up to this many characters stay in their H2 row. */
+    static final int INPLACE_LOB_CHARS = 16384;
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
@@ -30,6 +40,10 @@ public final class Store implements AutoCloseable {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
+        }
+        Path file = postgres ? null : h2File(url);
+        if (file != null) {
+            ownerOnlyFolder(file.getParent());
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("store");
@@ -46,6 +60,9 @@ public final class Store implements AutoCloseable {
             dataSource.close();
             throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
         }
+        if (file != null) {
+            ownerOnlyFiles(file);
+        }
         return new Store(dataSource, postgres);
     }
 
@@ -61,6 +78,20 @@ public final class Store implements AutoCloseable {
         return postgres;
     }
 
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public void transaction(RunWrites.Write work) throws SQLException {
+        try (Connection connection = connection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.apply(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     @Override
     public void close() {
         dataSource.close();
@@ -69,7 +100,9 @@ public final class Store implements AutoCloseable {
     /**
      * An accepted event must survive a kill: H2 writes each commit at once ({@code WRITE_DELAY=0}; its default waits up to
      * 500 ms), and the pool, not a JVM shutdown hook, closes the database ({@code DB_CLOSE_ON_EXIT=FALSE}), so that the
-     * connector can finish its work while it stops. Settings given in the URL win.
+     * connector can finish its work while it stops. Event payloads (a few kB) are kept in their row
+     * ({@code MAX_LENGTH_INPLACE_LOB}; by default H2 moves text over 256 characters to its LOB storage, an extra write
+     * at intake and an extra removal per event). Settings given in the URL win.
      */
     static String durableH2(String url) {
         String upper = url.toUpperCase();
@@ -80,7 +113,58 @@ public final class Store implements AutoCloseable {
         if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
             durable += ";DB_CLOSE_ON_EXIT=FALSE";
         }
+        if (!upper.contains(";MAX_LENGTH_INPLACE_LOB=")) {
+            durable += ";MAX_LENGTH_INPLACE_LOB=" + INPLACE_LOB_CHARS;
+        }
         return durable;
+    }
+
+    /** The database file path of an embedded H2 URL ({@code jdbc:h2:file:./data/x}, {@code jdbc:h2:~/x}); null for others. */
+    static Path h2File(String url) {
+        String path = url.substring("jdbc:h2:".length());
+        int settings = path.indexOf(';');
+        path = settings < 0 ? path : path.substring(0, settings);
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        } else if (path.matches("[a-z]{2,}:.*")) {
+            return null; // mem:, tcp:, ssl:, zip: ...
+        }
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return Path.of(path).toAbsolutePath().normalize();
+    }
+
+    /** Creates the store's folder readable by its owner only (0700); an existing folder is left as it is. */
+    private static void ownerOnlyFolder(Path folder) {
+        if (folder == null || Files.exists(folder) || !posix()) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the store folder " + folder, e);
+        }
+    }
+
+    /** The database's files ({@code x.mv.db}, {@code x.trace.db} ...) readable and writable by their owner only (0600). */
+    private static void ownerOnlyFiles(Path file) {
+        if (!posix() || file.getParent() == null) {
+            return;
+        }
+        String prefix = file.getFileName() + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(file.getParent(), entry -> entry.getFileName().toString()
+                .startsWith(prefix) && Files.isRegularFile(entry))) {
+            for (Path each : files) {
+                Files.setPosixFilePermissions(each, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot make the store files readable by their owner only in " + file.getParent(), e);
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /** The URL without its query or H2 settings, where a password may stand. */

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +15,22 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
 
 /**
  * Reads and writes {@code sync_state} (what was applied per GHL contact, and the Connectif contact it is linked to)
- * and the {@code task_completion_episode} ledger.
+ * and the {@code task_completion_episode} ledger. Under a dispatcher ({@link RunWrites})
+ * the writes join the flow run's transaction, and reads see them before they are committed; otherwise each commits at
+ * once.
  */
 public final class SyncStateStore {
 
+    /** Keys of what a run wrote: a contact's state, a completion begun (its contact) and a completion sent. */
+    private static final String STATE = "sync_state:";
+    private static final String BEGUN = "task_completion begun:";
+    private static final String SENT = "task_completion sent:";
     private static final TypeReference<List<String>> TAGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Map<String, Object>>> TASKS = new TypeReference<>() { };
 
@@ -38,6 +46,10 @@ public final class SyncStateStore {
             + " tags, tasks, sent_fields, conflict_email, conflict_with, deleted";
 
     public Optional<ContactState> find(String contactId) {
+        Optional<Object> written = RunWrites.current().flatMap(run -> run.written(STATE + contactId));
+        if (written.isPresent()) {
+            return Optional.of((ContactState) written.get());
+        }
         List<ContactState> found = query("SELECT " + COLUMNS + " FROM sync_state WHERE contact_id = ?", contactId);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
@@ -94,23 +106,32 @@ public final class SyncStateStore {
     }
 
     public void save(ContactState state) {
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent()) {
+            run.get().add(STATE + state.contactId(), state, connection -> save(connection, state));
+            return;
+        }
         try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
-                    + " external_id = ?, date_updated = ?, content_hash = ?, tags = ?, tasks = ?, sent_fields = ?,"
-                    + " conflict_email = ?, conflict_with = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
-                bind(update, state);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
-                    + " external_id, date_updated, content_hash, tags, tasks, sent_fields, conflict_email, conflict_with,"
-                    + " deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, state);
-                insert.executeUpdate();
-            }
+            save(connection, state);
         } catch (SQLException e) {
             throw new StoreException("Cannot store the sync state of " + state.contactId(), e);
+        }
+    }
+
+    private void save(Connection connection, ContactState state) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
+                + " external_id = ?, date_updated = ?, content_hash = ?, tags = ?, tasks = ?, sent_fields = ?,"
+                + " conflict_email = ?, conflict_with = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
+            bind(update, state);
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
+                + " external_id, date_updated, content_hash, tags, tasks, sent_fields, conflict_email, conflict_with,"
+                + " deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(insert, state);
+            insert.executeUpdate();
         }
     }
 
@@ -151,13 +172,24 @@ public final class SyncStateStore {
 
     /**
      * Takes the right to send one completion episode of a task: true when nobody sent it yet (a send that never
-     * confirmed counts as not sent, so it is tried again), false when it was sent.
+     * confirmed counts as not sent, so it is tried again), false when it was sent. Under a dispatcher the contact's
+     * events run one at a time on one instance, so the ledger is only read here and written once, by
+     * {@link #completionSent}, with the run's other writes.
      */
     public boolean beginCompletion(String taskId, String completionKey, String contactId) {
+        String episode = taskId + ":" + completionKey;
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent() && run.get().written(SENT + episode).isPresent()) {
+            return false;
+        }
         try (Connection connection = store.connection()) {
             Boolean sent = completionSent(connection, taskId, completionKey);
             if (sent != null) {
                 return !sent;
+            }
+            if (run.isPresent()) {
+                run.get().add(BEGUN + episode, contactId, ignored -> { });
+                return true;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion_episode (task_id,"
                     + " completion_key, contact_id, status, updated_at) VALUES (?, ?, ?, 'sending', ?)")) {
@@ -180,6 +212,9 @@ public final class SyncStateStore {
 
     /** Whether this completion episode of the task was sent. */
     public boolean wasSent(String taskId, String completionKey) {
+        if (RunWrites.current().flatMap(run -> run.written(SENT + taskId + ":" + completionKey)).isPresent()) {
+            return true;
+        }
         try (Connection connection = store.connection()) {
             return Boolean.TRUE.equals(completionSent(connection, taskId, completionKey));
         } catch (SQLException e) {
@@ -188,15 +223,40 @@ public final class SyncStateStore {
     }
 
     public void completionSent(String taskId, String completionKey) {
-        try (Connection connection = store.connection();
-                PreparedStatement update = connection.prepareStatement("UPDATE task_completion_episode SET status = 'sent',"
-                        + " updated_at = ? WHERE task_id = ? AND completion_key = ?")) {
-            update.setObject(1, Instant.now().atOffset(ZoneOffset.UTC));
-            update.setString(2, taskId);
-            update.setString(3, completionKey);
-            update.executeUpdate();
+        String episode = taskId + ":" + completionKey;
+        Optional<RunWrites> run = RunWrites.current();
+        if (run.isPresent()) {
+            String contactId = (String) run.get().written(BEGUN + episode).orElse(null);
+            run.get().add(SENT + episode, Boolean.TRUE, connection -> markSent(connection, taskId, completionKey, contactId));
+            return;
+        }
+        try (Connection connection = store.connection()) {
+            markSent(connection, taskId, completionKey, null);
         } catch (SQLException e) {
             throw new StoreException("Cannot record the completion of task " + taskId, e);
+        }
+    }
+
+    /** Marks a completion episode sent; inserts its row when {@code contactId} is known and no row exists yet. */
+    private static void markSent(Connection connection, String taskId, String completionKey, String contactId)
+            throws SQLException {
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE task_completion_episode SET status = 'sent',"
+                + " updated_at = ? WHERE task_id = ? AND completion_key = ?")) {
+            update.setObject(1, now);
+            update.setString(2, taskId);
+            update.setString(3, completionKey);
+            if (update.executeUpdate() > 0 || contactId == null) {
+                return;
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion_episode (task_id,"
+                + " completion_key, contact_id, status, updated_at) VALUES (?, ?, ?, 'sent', ?)")) {
+            insert.setString(1, taskId);
+            insert.setString(2, completionKey);
+            insert.setString(3, contactId);
+            insert.setObject(4, now);
+            insert.executeUpdate();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.InboxEvent;
 
 /**
@@ -18,8 +19,6 @@ public final class GhlEventReader {
 
     public static final String SOURCE = "ghl";
     private static final int MAX_KEY = 200;
-    /** GHL ids are 20 characters; the store keeps up to 64. */
-    private static final int MAX_ID = 64;
 
     /** A webhook that cannot be accepted, with the reason for the 400 answer. */
     public static final class BadEvent extends Exception {
@@ -95,8 +94,9 @@ public final class GhlEventReader {
     }
 
     private static String id(String value, String name) throws BadEvent {
-        if (value != null && value.length() > MAX_ID) {
-            throw new BadEvent("field " + name + " is longer than " + MAX_ID + " characters");
+        if (value != null && !GhlIds.valid(value)) {
+            throw new BadEvent("field " + name + " is not a GHL id (letters, digits, _ and -, up to " + GhlIds.MAX_LENGTH
+                    + " characters)");
         }
         return value;
     }

@@ -24,7 +24,8 @@ import org.apache.camel.support.AsyncProcessorSupport;
 /**
  * {@code POST /webhooks/ghl}: answers 2xx only once the event is durably stored, and 429 whenever it cannot be, since
  * GHL sends a webhook again only after a 429. In order: content type (415), size (413), signature (401), JSON and
- * required fields (400), unhandled type (200 ignored), duplicate (200 duplicate), stored (200 accepted).
+ * required fields (400), unhandled type (200 ignored), stale or future timestamp (401), another app's event or a
+ * location not served (200 ignored, see {@link GhlEventGate}), duplicate (200 duplicate), stored (200 accepted).
  */
 public final class GhlWebhookIntake extends AsyncProcessorSupport {
 
@@ -34,6 +35,7 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
             Pattern.CASE_INSENSITIVE);
 
     private final SignatureVerifier verifier;
+    private final GhlEventGate gate;
     private final ObjectMapper mapper;
     private final InboxWriter writer;
     private final AtomicLong pending;
@@ -46,9 +48,10 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
      * @param verifier null when verification is switched off ({@code ghl.webhook.verify=false})
      * @param pending  the number of accepted events not yet processed, kept by the dispatcher
      */
-    public GhlWebhookIntake(SignatureVerifier verifier, ObjectMapper mapper, InboxWriter writer, AtomicLong pending,
-            IntakeCounters counters, int maxBodyBytes, long maxPending, Duration writeTimeout) {
+    public GhlWebhookIntake(SignatureVerifier verifier, GhlEventGate gate, ObjectMapper mapper, InboxWriter writer,
+            AtomicLong pending, IntakeCounters counters, int maxBodyBytes, long maxPending, Duration writeTimeout) {
         this.verifier = verifier;
+        this.gate = gate;
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
         this.pending = pending;
@@ -61,6 +64,9 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
+        if (RequestCredentials.inQuery(exchange)) {
+            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
+        }
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType != null && (contentType.length() > 200 || !JSON_TYPE.matcher(contentType).lookingAt())) {
             return answer(exchange, callback, 415, "rejected", "Content-Type must be application/json", null);
@@ -73,8 +79,9 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
             return answer(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes", null);
         }
         if (verifier != null) {
-            SignatureVerifier.Verdict verdict = verifier.verify(body, message.getHeader(SignatureVerifier.ED25519_HEADER, String.class),
-                    message.getHeader(SignatureVerifier.RSA_HEADER, String.class));
+            SignatureVerifier.Verdict verdict = verifier.verify(body,
+                    RequestCredentials.header(exchange, SignatureVerifier.ED25519_HEADER),
+                    RequestCredentials.header(exchange, SignatureVerifier.RSA_HEADER));
             if (!verdict.valid()) {
                 return answer(exchange, callback, 401, "rejected", verdict.reason(), null);
             }
@@ -100,10 +107,15 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
             return answer(exchange, callback, 200, "ignored", null, PLAIN_TYPE.matcher(type).matches() ? type : "other");
         }
         InboxEvent inboxEvent;
+        Refusal refusal;
         try {
             inboxEvent = GhlEventReader.read(event, type, text);
+            refusal = gate.check(event, type);
         } catch (GhlEventReader.BadEvent e) {
             return answer(exchange, callback, 400, "rejected", e.getMessage(), type);
+        }
+        if (refusal != null) {
+            return refuse(exchange, callback, refusal, type);
         }
         if (pending.get() >= maxPending) {
             return answer(exchange, callback, 429, "retry-later", "the inbox holds " + maxPending
@@ -126,6 +138,12 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     /** Answers at once: the exchange is done synchronously. */
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason, String type) {
         respond(exchange, status, outcome, reason, type);
+        callback.done(true);
+        return true;
+    }
+
+    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal, String type) {
+        answer.refuse(exchange, refusal, type);
         callback.done(true);
         return true;
     }

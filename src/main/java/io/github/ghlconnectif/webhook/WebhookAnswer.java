@@ -1,5 +1,7 @@
 package io.github.ghlconnectif.webhook;
 
+import java.util.regex.Pattern;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class WebhookAnswer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAnswer.class);
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]");
 
     private final String sender;
     private final ObjectMapper mapper;
@@ -26,10 +29,21 @@ public final class WebhookAnswer {
         this.counters = counters;
     }
 
+    /** Answers a refused request and counts it by its reason. */
+    public void refuse(Exchange exchange, Refusal refusal, String type) {
+        counters.refused(sender.toLowerCase(), refusal);
+        if (refusal.status() == 200) {
+            LOG.info("{} {} ignored: {}", sender, type == null ? "request" : type, refusal.reason());
+        }
+        respond(exchange, refusal.status(), refusal.outcome(), refusal.reason(), type);
+    }
+
     public void respond(Exchange exchange, int status, String outcome, String reason, String type) {
         counters.count(sender.equals("GHL") ? outcome : sender.toLowerCase() + "-" + outcome, type);
         if (status >= 400 && status != 429) {
-            LOG.warn("{} webhook rejected with {}: {}", sender, status, reason);
+            // the reason may quote the request: no line breaks or other control characters into the log
+            LOG.warn("{} webhook rejected with {}: {}", sender, status, reason == null ? null
+                    : CONTROL.matcher(reason).replaceAll("?"));
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");

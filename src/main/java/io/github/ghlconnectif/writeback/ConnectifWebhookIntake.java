@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -15,9 +16,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.InboxEvent;
 import io.github.ghlconnectif.inbox.InboxWriter;
+import io.github.ghlconnectif.store.ServedLocations;
 import io.github.ghlconnectif.webhook.IntakeCounters;
+import io.github.ghlconnectif.webhook.Refusal;
+import io.github.ghlconnectif.webhook.RequestCredentials;
 import io.github.ghlconnectif.webhook.WebhookAnswer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -26,8 +31,10 @@ import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
  * {@code POST /webhooks/connectif}: a write action from a Connectif workflow. Checks {@code X-Connectif-Token}
- * (constant time; 401), the action and its fields (400 naming the field), then stores it in the inbox, deduplicated by
- * {@code eventId} (else the body's hash), before answering 200; 429 when it cannot be stored.
+ * (constant time; 401), the action and its fields (400 naming the field), that the action is allowed (403 naming
+ * {@code connectif.actions.allowed}) and its {@code locationId} served (200 ignored otherwise; without one, the only
+ * location served), then stores it in the inbox, deduplicated by {@code eventId} (else the body's hash), before
+ * answering 200; 429 when it cannot be stored.
  */
 public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
 
@@ -39,17 +46,20 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     static final Pattern EMAIL = Pattern.compile("[^@\\s]++@[^@\\s.]++(?:\\.[^@\\s.]++)++");
 
     private final String token;
-    private final String defaultLocationId;
+    private final ServedLocations served;
+    private final Set<WriteAction> allowed;
     private final ObjectMapper mapper;
     private final InboxWriter writer;
     private final WebhookAnswer answer;
     private final int maxBodyBytes;
     private final Duration writeTimeout;
 
-    public ConnectifWebhookIntake(String token, String defaultLocationId, ObjectMapper mapper, InboxWriter writer,
-            IntakeCounters counters, int maxBodyBytes, Duration writeTimeout) {
+    /** @param allowed the actions taken ({@code connectif.actions.allowed}); others are refused with 403 */
+    public ConnectifWebhookIntake(String token, ServedLocations served, Set<WriteAction> allowed, ObjectMapper mapper,
+            InboxWriter writer, IntakeCounters counters, int maxBodyBytes, Duration writeTimeout) {
         this.token = token;
-        this.defaultLocationId = defaultLocationId;
+        this.served = served;
+        this.allowed = Set.copyOf(allowed);
         this.mapper = mapper.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = writer;
         this.answer = new WebhookAnswer("Connectif", mapper, counters);
@@ -60,10 +70,13 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
+        if (RequestCredentials.inQuery(exchange)) {
+            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY);
+        }
         if (token == null) {
             return answer(exchange, callback, 404, "rejected", "the Connectif webhook is off: set connectif.webhook.token");
         }
-        String given = message.getHeader(TOKEN_HEADER, String.class);
+        String given = RequestCredentials.header(exchange, TOKEN_HEADER);
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             return answer(exchange, callback, 401, "rejected", "missing or wrong " + TOKEN_HEADER);
         }
@@ -85,6 +98,22 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         } catch (IllegalArgumentException e) {
             return answer(exchange, callback, 400, "rejected", e.getMessage());
         }
+        if (WriteAction.find(event.type()).filter(allowed::contains).isEmpty()) {
+            return refuse(exchange, callback, Refusal.ACTION_NOT_ALLOWED);
+        }
+        String location = event.locationId();
+        if (location == null) {
+            Set<String> all = served.all();
+            if (all.size() > 1) {
+                return answer(exchange, callback, 400, "rejected", "missing field locationId (this connector serves "
+                        + all.size() + " locations)");
+            }
+            location = all.isEmpty() ? null : all.iterator().next();
+        }
+        if (location == null || !served.serves(location)) {
+            return refuse(exchange, callback, Refusal.LOCATION_NOT_SERVED);
+        }
+        event = new InboxEvent(event.eventKey(), event.source(), event.type(), location, event.contactKey(), event.payload());
         writer.submit(event).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
             if (error != null) {
                 respond(exchange, 429, "retry-later", "the action could not be stored");
@@ -96,7 +125,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         return false;
     }
 
-    /** Checks the action and its fields; the stored event is the request as received. */
+    /** Checks the action and its fields; the stored event is the request as received, its location null when unnamed. */
     InboxEvent read(JsonNode request, String raw) {
         if (request == null || !request.isObject()) {
             throw new IllegalArgumentException("the body is not a JSON object");
@@ -114,7 +143,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         }
         for (String field : List.of("ghlContactId", "taskId", "locationId")) {
             String value = text(request, field);
-            if (value != null && (value.length() > 64 || value.equals(".") || value.equals(".."))) {
+            if (value != null && !GhlIds.valid(value)) {
                 throw new IllegalArgumentException("field " + field + " is not a GHL id");
             }
         }
@@ -131,10 +160,7 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         if (action == WriteAction.CREATE_TASK) {
             WriteBack.utc(text(request, "dueDate"), "dueDate");
         }
-        String location = Optional.ofNullable(text(request, "locationId")).orElse(defaultLocationId);
-        if (location == null) {
-            throw new IllegalArgumentException("missing field locationId (no ghl.location-id is configured)");
-        }
+        String location = text(request, "locationId");
         String eventId = text(request, "eventId");
         String key = "connectif:" + (eventId != null && eventId.length() <= 150 ? eventId : "sha256:" + sha256(raw));
         String contactKey = contactId != null ? contactId : "email:" + email.toLowerCase();
@@ -147,6 +173,12 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
 
     private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
         respond(exchange, status, outcome, reason);
+        callback.done(true);
+        return true;
+    }
+
+    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal) {
+        answer.refuse(exchange, refusal, null);
         callback.done(true);
         return true;
     }

@@ -48,6 +48,11 @@ public enum WriteAction {
         return Arrays.stream(values()).filter(action -> action.id.equals(id)).findFirst();
     }
 
+    /** Actions that delete in GHL: taken only when listed in {@code connectif.actions.allowed}. */
+    public boolean destructive() {
+        return this == DELETE_CONTACT || this == DELETE_TASK;
+    }
+
     public static List<String> ids() {
         return Arrays.stream(values()).map(WriteAction::id).toList();
     }

@@ -204,7 +204,7 @@ class OAuthTokenProviderTest {
             assertFalse(rows.getString(2).contains("plain-refresh"));
         }
         assertEquals("plain-access-token-value", tokens(store).find(LOCATION).orElseThrow().accessToken());
-        TokenStore wrongKey = new TokenStore(store, new TokenCipher("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        TokenStore wrongKey = new TokenStore(store, new TokenCipher("fQ4XKSXlttADu3BOksvZ3h75SDBXoes17R4A9BUd334="));
         RuntimeException error = assertThrows(RuntimeException.class, () -> wrongKey.find(LOCATION));
         assertTrue(error.getMessage().contains("store.secret-key"), error.getMessage());
     }

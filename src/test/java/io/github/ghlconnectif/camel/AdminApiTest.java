@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -110,7 +111,7 @@ class AdminApiTest extends ConnectorTestSupport {
         post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"2026-11-29T07:00:00Z\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(aResponse().withStatus(422).withBody("{\"message\":[\"nope\"]}")));
-        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"2026-11-29T07:00:00Z\"");
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + Instant.now() + "\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.support.LogCapture;
+import io.github.ghlconnectif.support.OAuthBrowser;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.Stubs;
 import org.apache.camel.CamelExecutionException;
@@ -38,7 +39,9 @@ class ConnectorMainTest {
 
     static final String LOCATION = "ve9EPM428h8vShlRW1KT";
     static final String CLIENT_SECRET = "client-secret-7f3a9b";
-    static final String STORE_KEY = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seS0zMmJ5dGU=";
+    static final String STORE_KEY = "OPliPDn28p8d7BNqfHyCrl8zAExwEVEy7+PhTwkuSOo=";
+    /** Of GHL's form: the app id, a dash and a suffix. */
+    static final String CLIENT_ID = "6578278e879ad2646715ba9c-mtest123";
     static final String ACCESS = "access-token-e1b2c3";
     static final String REFRESH = "refresh-token-d4e5f6";
 
@@ -56,7 +59,7 @@ class ConnectorMainTest {
         logs = LogCapture.attach();
         connector = RunningConnector.start(Map.of(
                 "ghl.base-url", ghl.baseUrl(),
-                "ghl.oauth.client-id", "client-id-123",
+                "ghl.oauth.client-id", CLIENT_ID,
                 "ghl.oauth.client-secret", CLIENT_SECRET,
                 "ghl.oauth.redirect-uri", "http://localhost:8080/oauth/callback",
                 "ghl.location-id", LOCATION,
@@ -78,7 +81,7 @@ class ConnectorMainTest {
         String location = response.headers().firstValue("Location").orElseThrow();
         assertTrue(location.startsWith("https://marketplace.gohighlevel.com/v2/oauth/chooselocation?response_type=code"),
                 location);
-        assertTrue(location.contains("client_id=client-id-123"), location);
+        assertTrue(location.contains("client_id=" + CLIENT_ID), location);
         assertTrue(location.contains("redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Foauth%2Fcallback"), location);
         assertTrue(location.contains("scope=contacts.readonly%20contacts.write"), location);
         assertFalse(location.contains(CLIENT_SECRET));
@@ -96,7 +99,7 @@ class ConnectorMainTest {
         ghl.stubFor(get("/contacts/c1").withHeader("Authorization", equalTo("Bearer " + ACCESS))
                 .willReturn(okJson("{\"contact\":{\"id\":\"c1\",\"email\":\"ana@example.org\"}}")));
 
-        HttpResponse<String> page = http("/oauth/callback?code=code-42");
+        HttpResponse<String> page = OAuthBrowser.installAndCallBack(connector, "code=code-42");
         String email = template().requestBody("direct:test-contact-lookup", "c1", String.class);
 
         assertEquals(200, page.statusCode());
@@ -119,8 +122,8 @@ class ConnectorMainTest {
         ghl.stubFor(post("/oauth/token").willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid authorization code\"}")));
 
-        HttpResponse<String> page = http("/oauth/callback?code=stale-code");
-        HttpResponse<String> noCode = http("/oauth/callback?error=access_denied");
+        HttpResponse<String> page = OAuthBrowser.installAndCallBack(connector, "code=stale-code");
+        HttpResponse<String> noCode = OAuthBrowser.installAndCallBack(connector, "error=access_denied");
 
         assertEquals(400, page.statusCode());
         assertTrue(page.body().contains("Invalid authorization code"), page.body());

@@ -103,8 +103,8 @@ class OperabilityTest extends ConnectorTestSupport {
 
     @Test
     void theExpiryOfEachStoredTokenIsAGauge() throws Exception {
-        String key = Base64.getEncoder().encodeToString(new byte[32]);
-        start(Map.of("ghl.auth.mode", "oauth", "ghl.oauth.client-id", "client-ops", "ghl.oauth.client-secret", "secret-ops",
+        String key = "fQ4XKSXlttADu3BOksvZ3h75SDBXoes17R4A9BUd334=";
+        start(Map.of("ghl.auth.mode", "oauth", "ghl.oauth.client-id", "client-ops", "ghl.oauth.app-id", "appOps", "ghl.oauth.client-secret", "secret-ops",
                 "store.secret-key", key, "admin.token", ADMIN));
         new TokenStore(connector.connector().store(), new TokenCipher(key)).save(new StoredToken(LOCATION, "Location", null,
                 "access-ops", "refresh-ops", "contacts.readonly contacts.write", Instant.now().plusSeconds(7200),

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -321,10 +322,10 @@ class CrashRecoveryIT {
             String json = type.equals("ContactUpdate")
                     ? "{\"type\":\"ContactUpdate\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"" + webhookId
                             + "\",\"id\":\"" + entity + "\",\"firstName\":\"Update " + n + "\",\"email\":\"" + entity
-                            + "@example.org\",\"timestamp\":\"2026-11-29T06:00:00Z\"}"
+                            + "@example.org\",\"timestamp\":\"" + Instant.now() + "\"}"
                     : "{\"type\":\"TaskComplete\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"" + webhookId
                             + "\",\"id\":\"" + entity + "\",\"contactId\":\"" + taskContact(entity) + "\",\"title\":\"Task "
-                            + entity + "\",\"timestamp\":\"2026-11-29T07:30:00Z\"}";
+                            + entity + "\",\"timestamp\":\"" + Instant.now() + "\"}";
             events.add(new Event(n, webhookId, type, entity, json.getBytes(StandardCharsets.UTF_8)));
         }
         return events;

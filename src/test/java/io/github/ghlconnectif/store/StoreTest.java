@@ -2,10 +2,15 @@ package io.github.ghlconnectif.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,6 +45,26 @@ class StoreTest {
             assertTrue(rows.next());
             assertEquals(1, rows.getInt(1));
         }
+    }
+
+    @Test
+    void theEmbeddedStoresFolderAndFilesAreTheOwnersOnly() throws Exception {
+        Path folder = workDir.resolve("data");
+        try (Store store = Store.open("jdbc:h2:file:" + folder.resolve("sync"), "", "", 2, Duration.ofSeconds(10))) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+            List<Path> files;
+            try (Stream<Path> list = Files.list(folder)) {
+                files = list.toList();
+            }
+            assertFalse(files.isEmpty());
+            for (Path file : files) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+            }
+        }
+        assertEquals(folder.resolve("x").toAbsolutePath(), Store.h2File("jdbc:h2:file:" + folder.resolve("x") + ";MODE=PostgreSQL"));
+        assertEquals(Path.of(System.getProperty("user.home"), "db"), Store.h2File("jdbc:h2:~/db"));
+        assertNull(Store.h2File("jdbc:h2:mem:test"));
+        assertNull(Store.h2File("jdbc:h2:tcp://localhost/~/db"));
     }
 
     @Test

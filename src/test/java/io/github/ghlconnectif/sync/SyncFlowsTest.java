@@ -20,6 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -167,8 +171,9 @@ class SyncFlowsTest extends ConnectorTestSupport {
         stubTasks("{\"id\":\"t1\",\"title\":\"Call back\",\"dueDate\":\"2026-12-01T10:00:00.000Z\",\"completed\":false}");
         send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
         stubTasks("{\"id\":\"t1\",\"title\":\"Call back\",\"dueDate\":\"2026-12-01T10:00:00.000Z\",\"completed\":true}");
-        String complete = "\"id\":\"t1\",\"contactId\":\"" + CONTACT + "\",\"title\":\"Call back\","
-                + "\"timestamp\":\"2026-11-29T07:30:00+01:00\"";
+        Instant completed = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String complete = "\"id\":\"t1\",\"contactId\":\"" + CONTACT + "\",\"title\":\"Call back\",\"timestamp\":\""
+                + DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX").format(completed.atOffset(ZoneOffset.ofHours(1))) + "\"";
 
         send("TaskComplete", complete);
         send("TaskComplete", complete);
@@ -176,7 +181,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
 
         connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-completed?createContact=false"))
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
-                        + "\",\"taskId\":\"t1\",\"title\":\"Call back\",\"completedAt\":\"2026-11-29T06:30:00Z\"}")));
+                        + "\",\"taskId\":\"t1\",\"title\":\"Call back\",\"completedAt\":\"" + completed + "\"}")));
         connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH)).withRequestBody(equalToJson(
                 "{\"ghl-open-tasks\":null,\"ghl-open-task-count\":0,\"ghl-next-task-due\":null}")));
     }

@@ -2,11 +2,22 @@ package io.github.ghlconnectif.webhook;
 
 import static io.github.ghlconnectif.support.WebhookSigner.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -81,7 +92,7 @@ class GhlWebhookIntakeTest {
         String task = "{\"type\":\"TaskComplete\",\"locationId\":\"" + LOCATION + "\",\"id\":\"UlRWGLSXh0ji5qbiGu4i\","
                 + "\"contactId\":\"CWBf1PR9LvvBkcYqiXlc\",\"title\":\"Call\",\"dateAdded\":\"2026-11-26T12:41:02.193Z\"}";
         byte[] completed = bytes(task);
-        byte[] completedAgain = bytes(task.replace("}", ",\"timestamp\":\"2026-11-29T07:00:00Z\"}"));
+        byte[] completedAgain = bytes(task.replace("}", ",\"timestamp\":\"" + java.time.Instant.now().minusSeconds(60) + "\"}"));
 
         assertAnswer(post(first, SIGNER.headers(first)), 200, "{\"status\":\"accepted\"}");
         assertAnswer(post(second, SIGNER.headers(second)), 200, "{\"status\":\"accepted\"}");
@@ -199,6 +210,56 @@ class GhlWebhookIntakeTest {
         }
     }
 
+    @Test
+    void theLegacyRsaSignatureIsOffUnlessItsKeyIsSet() throws Exception {
+        assertFalse(Pattern.compile("(?m)^ghl\\.webhook\\.rsa-public-key\\s*=").matcher(
+                Files.readString(Path.of("application.properties"))).find(), "application.properties sets the RSA key");
+        start(Map.of("ghl.webhook.rsa-public-key", ""));
+        byte[] body = contactUpdate("c1", "wh-rsa-off");
+
+        assertAnswer(post(body, Map.of("Content-Type", "application/json", "x-wh-signature", SIGNER.signRsa(body))), 401,
+                "{\"status\":\"rejected\",\"reason\":\"legacy x-wh-signature received but ghl.webhook.rsa-public-key is not set\"}");
+        assertEquals(0, connector.connector().inbox().depth());
+    }
+
+    @Test
+    void keysOlderThanTheMaxAgeArePurgedInBatchesAndAReplayIsStillRefusedByItsAge() throws Exception {
+        start(Map.of("ghl.webhook.max-age", "3s", "store.purge-batch", "7"));
+        byte[] body = contactUpdate("c1", "wh-purge");
+        assertAnswer(post(body, SIGNER.headers(body)), 200, "{\"status\":\"accepted\"}");
+        Instant now = Instant.now();
+        try (Connection connection = connector.connector().store().connection();
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO event_key (event_key, received_at) VALUES (?, ?)")) {
+            for (int i = 0; i < 20; i++) {
+                insert.setString(1, "ghl:old-" + i);
+                insert.setObject(2, now.minus(Duration.ofDays(4)).atOffset(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+            insert.setString(1, "ghl:recent");
+            insert.setObject(2, now.plus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        Thread.sleep(3_500);
+
+        connector.camel().createProducerTemplate().sendBody("direct:store-purge", null);
+
+        assertEquals(List.of("ghl:recent"), keys());
+        HttpResponse<String> replay = post(body, SIGNER.headers(body));
+        assertAnswer(replay, 401, "{\"status\":\"rejected\",\"reason\":\"timestamp older than ghl.webhook.max-age\"}");
+        assertEquals(List.of("ghl:recent"), keys());
+    }
+
+    private List<String> keys() throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Connection connection = connector.connector().store().connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT event_key FROM event_key ORDER BY event_key")) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        return keys;
+    }
+
     private void start(Map<String, String> extra) throws Exception {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "ghl.auth.mode", "private-token", "ghl.private-token", "pit-intake-test", "ghl.location-id", LOCATION,
@@ -236,6 +297,6 @@ class GhlWebhookIntakeTest {
     static byte[] contactUpdate(String contactId, String webhookId) {
         return bytes("{\"type\":\"ContactUpdate\",\"locationId\":\"" + LOCATION + "\",\"id\":\"" + contactId
                 + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"webhookId\":\"" + webhookId
-                + "\",\"timestamp\":\"2026-11-29T06:00:00Z\"}");
+                + "\",\"timestamp\":\"" + Instant.now() + "\"}");
     }
 }

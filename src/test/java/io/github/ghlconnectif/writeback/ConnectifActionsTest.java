@@ -62,7 +62,7 @@ class ConnectifActionsTest extends ConnectorTestSupport {
 
     @Test
     void everyActionCallsGhlAsItsSpecSays() throws Exception {
-        start(Map.of());
+        start(Map.of("connectif.actions.allowed", String.join(",", WriteAction.ids())));
         ghl.stubFor(any(anyUrl()).willReturn(okJson("{\"succeded\":true}")));
         ghl.stubFor(get(urlPathEqualTo("/contacts/search/duplicate")).willReturn(okJson("{\"contact\":{\"id\":\"" + CONTACT + "\"}}")));
         ghl.stubFor(post("/contacts/" + CONTACT + "/tasks").willReturn(okJson("{\"task\":{\"id\":\"t9\",\"title\":\"Call\"}}")));

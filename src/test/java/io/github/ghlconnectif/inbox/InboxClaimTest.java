@@ -1,0 +1,103 @@
+package io.github.ghlconnectif.inbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.github.ghlconnectif.store.Store;
+import io.github.ghlconnectif.support.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Claims walk the inbox by its key: held and waiting contacts are skipped without giving up the order of a contact. */
+@ParameterizedClass
+@ValueSource(strings = {"h2", "postgres"})
+class InboxClaimTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    @Parameter
+    String kind;
+
+    @TempDir
+    Path workDir;
+
+    Store store;
+    Inbox inbox;
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    void aContactHeldInMemoryIsSkippedAndTheOthersKeepTheirOrder() {
+        open();
+        inbox.accept(List.of(event("c1", 0), event("c2", 0), event("c1", 1), event("c3", 0), event("c2", 1)));
+
+        List<InboxRow> rows = inbox.claim("a", 10, LEASE, Set.of("c1"));
+
+        assertEquals(List.of("c2:0", "c3:0", "c2:1"), names(rows));
+    }
+
+    @Test
+    void aContactWaitingForARetryWithALongRunOfRowsDoesNotStallTheOthersNorLoseItsOrder() {
+        open();
+        List<InboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3 * Inbox.scanLimit(10); i++) {
+            events.add(event("c1", i));
+        }
+        events.add(event("c2", 0));
+        events.add(event("c1", events.size()));
+        inbox.accept(events);
+        List<InboxRow> first = inbox.claim("a", 10, LEASE, Set.of());
+        assertEquals("c1:0", names(first).get(0));
+        inbox.retryLater(first.stream().map(InboxRow::id).toList(), Instant.now().plus(Duration.ofHours(1)), "down", true);
+
+        List<String> taken = new ArrayList<>();
+        for (int claim = 0; claim < 8 && !taken.contains("c2:0"); claim++) {
+            taken.addAll(names(inbox.claim("a", 10, LEASE, Set.of())));
+        }
+
+        assertEquals(List.of("c2:0"), taken, "c2 was not reached, or a row of c1 ran before its first one");
+    }
+
+    @Test
+    void aRowClaimedElsewhereHoldsItsContactUntilTheLeaseRunsOut() throws Exception {
+        open();
+        inbox.accept(List.of(event("c1", 0), event("c1", 1), event("c2", 0)));
+        assertEquals(List.of("c1:0"), names(inbox.claim("other", 1, Duration.ofMillis(300), Set.of())));
+
+        assertEquals(List.of("c2:0"), names(inbox.claim("a", 10, LEASE, Set.of())));
+        Thread.sleep(400);
+        List<String> afterLease = names(inbox.claim("a", 10, LEASE, Set.of()));
+        assertEquals(List.of("c1:0", "c1:1"), afterLease);
+        assertTrue(inbox.claim("a", 10, LEASE, Set.of()).isEmpty());
+    }
+
+    private void open() {
+        store = Store.open(TestDatabases.url(kind, workDir), TestDatabases.user(kind), "", 2, Duration.ofSeconds(10));
+        inbox = new Inbox(store);
+    }
+
+    private static List<String> names(List<InboxRow> rows) {
+        return rows.stream().map(row -> row.event().contactKey() + ":" + row.event().eventKey().replaceAll(".*-", "")).toList();
+    }
+
+    private static InboxEvent event(String contact, int seq) {
+        return new InboxEvent("key-" + contact + "-" + seq, "ghl", "NoteCreate", "loc1", contact,
+                "{\"type\":\"NoteCreate\",\"contactId\":\"" + contact + "\",\"seq\":" + seq + "}");
+    }
+}
