@@ -108,10 +108,11 @@ class AdminApiTest extends ConnectorTestSupport {
         ghl.stubFor(get("/contacts/c1").willReturn(contact("c1")));
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
         // one completion (one timestamp), delivered again under another webhookId
-        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"2026-11-29T07:00:00Z\"");
+        String at = Instant.now().toString();
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + at + "\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(aResponse().withStatus(422).withBody("{\"message\":[\"nope\"]}")));
-        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + Instant.now() + "\"");
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + at + "\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
 

@@ -203,11 +203,12 @@ class ContactIdentityTest extends ConnectorTestSupport {
         String key = Base64.getEncoder().encodeToString(secret);
         start(Map.of("connectif.base-url", simulator.baseUrl(), "connectif.api-key", API_KEY, "admin.token", ADMIN,
                 "ghl.auth.mode", "oauth", "ghl.oauth.client-id", "client-identity", "ghl.oauth.client-secret",
-                "secret-identity", "store.secret-key", key));
+                "secret-identity", "store.secret-key", key, "ghl.oauth.app-id", "identityApp000000001"));
         TokenStore tokens = new TokenStore(connector.connector().store(), new TokenCipher(key));
         for (String location : List.of(LOCATION, secondLocation)) {
             tokens.save(new StoredToken(location, "Location", null, "access-" + location, "refresh-" + location,
                     "contacts.readonly contacts.write", Instant.now().plusSeconds(7200), StoredToken.ACTIVE));
+            connector.connector().locations().markInstalled(location, null);
         }
         connector.connector().connectifSetup().run();
     }
