@@ -545,6 +545,10 @@ public final class E2eBench {
             if (method == HttpMethod.PATCH && path.startsWith("/contacts/email/c")) {
                 CNF_UPSERT.incrementAndGet();
                 deliver(contact(path.substring("/contacts/email/c".length(), "/contacts/email/c".length() + 6)), path, body, now);
+            } else if (method == HttpMethod.PATCH && path.startsWith("/contacts/external-id/bc") && path.length() >= 42) {
+                // later writes go to the linked contact by external id (bc + 18 digits, the last 6 the index)
+                CNF_UPSERT.incrementAndGet();
+                deliver(contact(path.substring(36, 42)), path, body, now);
             } else if (method == HttpMethod.POST && path.startsWith("/custom-events/alias/")) {
                 CNF_EVENT.incrementAndGet();
                 CNF_BY_ALIAS.computeIfAbsent(path.substring("/custom-events/alias/".length()), a -> new AtomicLong()).incrementAndGet();

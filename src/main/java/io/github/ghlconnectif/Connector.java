@@ -141,6 +141,7 @@ public final class Connector implements Service {
         }
         ConfigurationCheck.collect(errors, this::connectif);
         ConfigurationCheck.collect(errors, this::locationZone);
+        ConfigurationCheck.collect(errors, this::contactDeleteMode);
         ConfigurationCheck.collect(errors, this::appId);
         for (String key : new String[] {"ghl.location-id", "ghl.allowed-locations", "ghl.allowed-companies"}) {
             if (!settings.getSet(key).stream().allMatch(GhlIds::valid)) {
@@ -156,6 +157,15 @@ public final class Connector implements Service {
             }
         }
         return errors;
+    }
+
+    /** {@code sync.contact-delete}: {@code flag} (the default, non-destructive) or {@code delete}. */
+    public String contactDeleteMode() {
+        String mode = settings.get("sync.contact-delete", "flag").trim();
+        if (!mode.equals("flag") && !mode.equals("delete")) {
+            throw new ConfigurationException("sync.contact-delete must be flag or delete, got '" + mode + "'");
+        }
+        return mode;
     }
 
     public Settings settings() {
@@ -284,7 +294,8 @@ public final class Connector implements Service {
 
     /** {@code ./mapping.yaml} where the connector starts, else the copy in the jar. */
     public FieldMapping mapping() {
-        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")));
+        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")),
+                settings.get(FieldMapping.OPT_IN_PROPERTY, ""));
     }
 
     public ZoneId locationZone() {

@@ -8,6 +8,7 @@ import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
 import io.github.ghlconnectif.sync.SyncStateStore;
+import io.github.ghlconnectif.sync.TaskSync;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
@@ -59,22 +60,27 @@ public final class ConnectifRoutes extends RouteBuilder {
             }
         });
 
-        // ghl-task-completed is a workflow trigger: sent once per completion, whatever is repeated or replayed
+        // ghl-task-completed is a workflow trigger: sent once per completion episode, whatever is repeated or replayed
         from("direct:connectif-send-task-completions").routeId("connectif-send-task-completions").process(exchange -> {
             SyncStateStore states = connector.syncStates();
-            for (ConnectifEvent event : events(exchange)) {
-                String taskId = String.valueOf(event.fields().get("taskId"));
-                if (!states.beginCompletion(taskId, String.valueOf(event.fields().get("ghlContactId")))) {
+            String contactId = parameter(exchange, "contactId");
+            Object body = exchange.getMessage().getBody();
+            for (Object item : body instanceof List<?> list ? list : List.of()) {
+                TaskSync.Completion completion = (TaskSync.Completion) item;
+                String taskId = completion.taskId();
+                if (!states.beginCompletion(taskId, completion.key(), contactId)) {
                     LOG.info("{} for task {} was sent before; not again", ConnectifModel.TASK_COMPLETED, taskId);
                     continue;
                 }
-                if (connector.ownWrites().isEcho(event)) {
+                if (completion.event() == null) {
+                    LOG.info("{} for task {}: its webhook joins the completion announced from the task list",
+                            ConnectifModel.TASK_COMPLETED, taskId);
+                } else if (connector.ownWrites().isEcho(completion.event())) {
                     LOG.info("{} for task {} not sent: Connectif completed it", ConnectifModel.TASK_COMPLETED, taskId);
-                    states.completionSent(taskId);
-                    continue;
+                } else {
+                    connector.connectif().sendEvent(ConnectifModel.TASK_COMPLETED, completion.event().fields(), false);
                 }
-                connector.connectif().sendEvent(ConnectifModel.TASK_COMPLETED, event.fields(), false);
-                states.completionSent(taskId);
+                states.completionSent(taskId, completion.key());
             }
         });
 

@@ -6,6 +6,7 @@ import io.github.ghlconnectif.rules.ContactFields;
 import io.github.ghlconnectif.rules.Rules;
 import io.github.ghlconnectif.sync.AppointmentSync;
 import io.github.ghlconnectif.sync.ContactDeleteSync;
+import io.github.ghlconnectif.sync.ContactIdentity;
 import io.github.ghlconnectif.sync.ContactSync;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.NoteSync;
@@ -58,7 +59,9 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         context.getRegistry().bind("appointmentSync", AppointmentSync.class,
                 () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));
         context.getRegistry().bind("contactDeleteSync", ContactDeleteSync.class,
-                () -> new ContactDeleteSync(connector.syncStates()));
+                () -> new ContactDeleteSync(connector.syncStates(), connector.contactDeleteMode()));
+        context.getRegistry().bind("contactIdentity", ContactIdentity.class,
+                () -> new ContactIdentity(connector.syncStates(), connector::connectif));
         context.getRegistry().bind("writeBack", WriteBack.class,
                 () -> new WriteBack(connector.ghl(), mapping, connector.ownWrites()));
         context.getRegistry().bind(RuleRoutes.RULES, Rules.class, () -> new Rules(context, connector.inbox(),

@@ -16,6 +16,8 @@ import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.metrics.DispatchStats;
 import io.github.ghlconnectif.metrics.Timers;
 import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.sync.ContactIdentity;
+import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.CamelContext;
@@ -97,7 +99,20 @@ final class ConnectorStatus {
                 : deadLetters.list(all, RECENT_DEAD_LETTERS, (int) Math.max(0, total - RECENT_DEAD_LETTERS)));
         Collections.reverse(newest);
         status.put("recentDeadLetters", newest);
+        status.put("emailConflicts", emailConflicts());
         return status;
+    }
+
+    /** GHL contacts whose email another contact holds (ids only: the status page shows no email address). */
+    private Map<String, Object> emailConflicts() {
+        SyncStateStore states = connector.syncStates();
+        Map<String, Object> conflicts = new LinkedHashMap<>();
+        conflicts.put("open", states.conflictCount());
+        conflicts.put("reportedSinceStart", camel.getRegistry().lookupByNameAndType("contactIdentity", ContactIdentity.class)
+                .conflictsReported());
+        conflicts.put("recent", states.conflicts(RECENT_DEAD_LETTERS).stream().map(state -> Map.of("contactId",
+                state.contactId(), "locationId", state.locationId(), "heldBy", state.conflictWith())).toList());
+        return conflicts;
     }
 
     private static Map<String, Object> quantiles(Timer timer) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.github.ghlconnectif.sync.ContactIdentity;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -40,6 +41,13 @@ public final class MetricsRoutes extends RouteBuilder {
                 .description("events being processed by this instance").strongReference(true).register(registry);
         FunctionCounter.builder("dispatch_retries", dispatcher, Dispatcher::retries)
                 .description("flow runs handed back for a later attempt").register(registry);
+        FunctionCounter.builder("contact_email_conflicts", getCamelContext(), camel -> camel.getRegistry()
+                .lookupByNameAndType("contactIdentity", ContactIdentity.class).conflictsReported())
+                .description("GHL contacts whose email another contact holds, reported (once each) since start")
+                .register(registry);
+        Gauge.builder("contact_email_conflicts_open", connector, c -> c.syncStates().conflictCount())
+                .description("GHL contacts whose email is not written because another contact holds it")
+                .strongReference(true).register(registry);
         MultiGauge budgets = MultiGauge.builder("ghl_rate_budget_remaining")
                 .description("requests left in the current window, by location").register(registry);
         MultiGauge tokens = MultiGauge.builder("ghl_token_expires_in_seconds")

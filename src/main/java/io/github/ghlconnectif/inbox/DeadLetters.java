@@ -141,9 +141,9 @@ public final class DeadLetters {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO inbox (event_key, source, event_type,"
-                    + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at)"
-                    + " SELECT event_key, source, event_type, location_id, contact_key, payload, ?, 'pending', 0, ?"
-                    + " FROM dead_letter WHERE id = ?");
+                    + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at, accepted_at)"
+                    + " SELECT event_key, source, event_type, location_id, contact_key, payload, ?, 'pending', 0, ?,"
+                    + " COALESCE(accepted_at, received_at) FROM dead_letter WHERE id = ?");
                     PreparedStatement delete = connection.prepareStatement("DELETE FROM dead_letter WHERE id = ?")) {
                 insert.setObject(1, now);
                 insert.setObject(2, now);

@@ -51,6 +51,8 @@ public final class Dispatcher extends ServiceSupport {
     public static final String EVENT_TYPE = "GhlEventType";
     public static final String EVENT_COUNT = "GhlEventCount";
     public static final String EVENTS = "ghlEvents";
+    /** Variable: the inbox rows of {@code ghlEvents}, in the same order (their keys and accepted times). */
+    public static final String ROWS = "ghlInboxRows";
     /** The types of every event coalesced into the run, oldest first; the idempotency key of its latest event. */
     public static final String EVENT_TYPES = "ghlEventTypes";
     public static final String EVENT_KEY = "ghlEventKey";
@@ -375,6 +377,7 @@ public final class Dispatcher extends ServiceSupport {
                 exchange.getMessage().setHeader(GhlOperationProcessor.PRIORITY, Priority.BACKGROUND.name());
             }
             exchange.setVariable(EVENTS, unit.events());
+            exchange.setVariable(ROWS, unit.rows());
             exchange.setVariable(EVENT_TYPES, unit.types());
             exchange.setVariable(EVENT_KEY, lead.eventKey());
         });

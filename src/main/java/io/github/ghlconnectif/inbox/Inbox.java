@@ -29,7 +29,7 @@ import io.github.ghlconnectif.store.StoreException;
 public final class Inbox {
 
     private static final String ROW_COLUMNS =
-            "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts";
+            "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts, accepted_at";
 
     /** Rows read per query of a claim's walk. */
     private static final int PAGE = 256;
@@ -216,7 +216,7 @@ public final class Inbox {
     public long deadLetter(Connection connection, InboxRow row, Failure failure) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (event_key, source, event_type,"
                 + " location_id, contact_key, payload, received_at, failed_at, attempts, cause, route, http_status,"
-                + " response_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                + " response_body, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                 PreparedStatement delete = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
             InboxEvent event = row.event();
             insert.setString(1, event.eventKey());
@@ -232,6 +232,7 @@ public final class Inbox {
             insert.setString(11, failure.route());
             insert.setObject(12, failure.httpStatus());
             insert.setString(13, truncate(failure.responseBody()));
+            insert.setObject(14, utc(row.acceptedAt()));
             insert.executeUpdate();
             long id;
             try (ResultSet keys = insert.getGeneratedKeys()) {
@@ -327,6 +328,12 @@ public final class Inbox {
         return rows;
     }
 
+    /** Rows stored before accepted_at existed were accepted when they were received. */
+    private static Instant acceptedAt(ResultSet result) throws SQLException {
+        OffsetDateTime accepted = result.getObject("accepted_at", OffsetDateTime.class);
+        return accepted != null ? accepted.toInstant() : result.getObject("received_at", OffsetDateTime.class).toInstant();
+    }
+
     /** Rows a claim reads at most: a few claim batches, so that the rows held in flight cannot hide what is left. */
     static int scanLimit(int max) {
         return 4 * PAGE + 4 * max;
@@ -344,7 +351,8 @@ public final class Inbox {
         return new InboxRow(result.getLong("id"), new InboxEvent(result.getString("event_key"),
                 result.getString("source"), result.getString("event_type"), result.getString("location_id"),
                 result.getString("contact_key"), result.getString("payload")),
-                result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"));
+                result.getObject("received_at", OffsetDateTime.class).toInstant(), result.getInt("attempts"),
+                acceptedAt(result));
     }
 
     private Set<String> existingKeys(Connection connection, List<InboxEvent> events) throws SQLException {
@@ -388,8 +396,8 @@ public final class Inbox {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbox (event_key, source, event_type,"
-                + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)")) {
+                + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at, accepted_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)")) {
             for (InboxEvent event : events) {
                 statement.setString(1, event.eventKey());
                 statement.setString(2, event.source());
@@ -399,6 +407,7 @@ public final class Inbox {
                 statement.setString(6, event.payload());
                 statement.setObject(7, utc(now));
                 statement.setObject(8, utc(now));
+                statement.setObject(9, utc(now));
                 statement.addBatch();
             }
             statement.executeBatch();

@@ -151,7 +151,8 @@ public final class Rules {
     }
 
     /**
-     * Tags added and removed, compared without regard to case, as GHL spells them now (added) or spelled them (removed).
+     * Tags added and removed, compared without regard to case, as GHL spells them now (added) or as the sync state
+     * keeps them, trimmed and lower case (removed).
      * None when GHL returned an older version than the rules saw, and none for a contact seen for the first time unless it was just
      * created (a contact that had its tags before the connector saw it did not get them now), as for ghl-tag-added.
      */

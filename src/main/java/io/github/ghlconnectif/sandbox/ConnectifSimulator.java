@@ -19,13 +19,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.sandbox.SimulatorServer.Answer;
 import io.github.ghlconnectif.sandbox.SimulatorServer.Request;
 
 /**
- * An in-memory Connectif API: contacts keyed by email or external id (upserted with PATCH), contact fields, custom
+ * An in-memory Connectif API: contacts keyed by email or external id (upserted with PATCH; an email or external id
+ * another contact holds is refused with 422, a null value clears a field and an empty string is refused), contact
+ * fields (text at most 5,000 characters or the field's maxLength), custom
  * integrations with their event types, custom events by alias, strict validation of field ids and types, errors in
  * Connectif's {@code {status, title, detail, code}} shape, and 429 with {@code X-RateLimit-*} headers past
  * {@code limit} requests per window. A "send" event type can be played, as a workflow would, to its webhook.
@@ -35,6 +38,9 @@ public final class ConnectifSimulator implements AutoCloseable {
     private static final Set<String> BUILT_IN = Set.of("_name", "_surname", "_birthdate", "_mobilePhone", "_emailStatus",
             "_mobilePhoneStatus", "_newsletterSubscriptionStatus", "_smsSubscriptionStatus", "_points");
     private static final Set<String> SUBSCRIPTION = Set.of("subscribed", "unsubscribed", "none");
+    /** Connectif's limit for a text field without a smaller maxLength. */
+    private static final int MAX_TEXT = 5000;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Set<String> IDS_NOT_SHOWN = Set.of("email", "ghlContactId", "taskId", "noteId", "appointmentId",
             "calendarId");
 
@@ -79,6 +85,11 @@ public final class ConnectifSimulator implements AutoCloseable {
     public synchronized Map<String, Object> contact(String email) {
         Map<String, Object> contact = byEmail(email);
         return contact == null ? null : new LinkedHashMap<>(contact);
+    }
+
+    /** Every contact, as Connectif holds it. */
+    public synchronized List<Map<String, Object>> contacts() {
+        return contacts.stream().map(contact -> (Map<String, Object>) new LinkedHashMap<>(contact)).toList();
     }
 
     public synchronized List<Event> events() {
@@ -172,7 +183,7 @@ public final class ConnectifSimulator implements AutoCloseable {
                         yield contactMissing();
                     }
                     contacts.remove(contact);
-                    deleted.add(key.toLowerCase(Locale.ROOT));
+                    deleted.add(contact.get("_email") != null ? String.valueOf(contact.get("_email")) : key);
                     console.accept("[connectif] <- contact " + key + " deleted");
                     yield new Answer(204, new LinkedHashMap<>(), null);
                 }
@@ -221,7 +232,7 @@ public final class ConnectifSimulator implements AutoCloseable {
                 errors.add(Map.of("path", field, "reason", reason));
             }
         });
-        if (byEmail && !key.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (byEmail && !EMAIL.matcher(key).matches()) {
             errors.add(Map.of("path", "email", "reason", "is not an email address"));
         }
         String externalId = byEmail && patch.get("_externalId") instanceof String text ? text : null;
@@ -230,6 +241,14 @@ public final class ConnectifSimulator implements AutoCloseable {
         Map<String, Object> holder = id == null ? null : byExternalId(id);
         if (holder != null && holder != contact) {
             errors.add(Map.of("path", "_externalId", "reason", "another contact has the external id " + id));
+        } else if (contact != null && externalId != null && contact.get("_externalId") != null
+                && !externalId.equals(contact.get("_externalId"))) {
+            errors.add(Map.of("path", "_externalId", "reason", "the contact has another external id"));
+        }
+        String newEmail = !byEmail && patch.get("_email") instanceof String text ? text.toLowerCase(Locale.ROOT) : null;
+        Map<String, Object> emailHolder = newEmail == null ? null : byEmail(newEmail);
+        if (emailHolder != null && emailHolder != contact) {
+            errors.add(Map.of("path", "_email", "reason", "another contact has the email"));
         }
         if (!errors.isEmpty()) {
             Map<String, Object> body = problem(422, "Unprocessable Entity", "The contact is not valid", null);
@@ -241,24 +260,43 @@ public final class ConnectifSimulator implements AutoCloseable {
         if (created) {
             contact = new LinkedHashMap<>();
             contact.put("id", UUID.randomUUID().toString().replace("-", "").substring(0, 24));
-            contact.put("_email", byEmail ? key.toLowerCase(Locale.ROOT) : patch.get("_email"));
+            contact.put("_email", byEmail ? key.toLowerCase(Locale.ROOT) : null);
             if (!byEmail) {
                 contact.put("_externalId", key);
             }
             contact.put("_createdAt", now);
             contacts.add(contact);
         }
-        contact.putAll(patch);
+        String oldEmail = (String) contact.get("_email");
+        Map<String, Object> target = contact;
+        // null clears a field (the connector's one form for "gone"); an empty string is refused above
+        patch.forEach((field, value) -> {
+            if (value == null) {
+                target.remove(field);
+            } else {
+                target.put(field, field.equals("_email") ? String.valueOf(value).toLowerCase(Locale.ROOT) : value);
+            }
+        });
         contact.put("_updatedAt", now);
         Map<String, Object> shown = new LinkedHashMap<>(patch);
         shown.remove("_externalId");
-        console.accept("[connectif] <- contact " + key + (created ? " created: " : " updated: ") + show(shown));
+        shown.remove("_email");
+        String change = newEmail != null && !newEmail.equals(oldEmail) && !created ? " email " + oldEmail + " -> " + newEmail
+                + (shown.isEmpty() ? "" : ",") : "";
+        console.accept("[connectif] <- contact " + key + (created ? " created: " : " updated:") + change + " " + show(shown));
         return Answer.json(200, contact);
     }
 
     private String contactFieldError(String field, Object value, boolean byEmail) {
+        if (value instanceof String text && text.isEmpty()) {
+            return "an empty value does not clear a field: send null";
+        }
         if (field.equals(byEmail ? "_externalId" : "_email")) {
-            return value == null || value instanceof String text && text.length() <= 50 ? null : "must be a string of at most 50 characters";
+            if (value == null) {
+                return null;
+            }
+            return byEmail ? value instanceof String text && text.length() <= 50 ? null : "must be a string of at most 50 characters"
+                    : value instanceof String text && EMAIL.matcher(text).matches() ? null : "is not an email address";
         }
         if (value == null) {
             return null;
@@ -274,7 +312,15 @@ public final class ConnectifSimulator implements AutoCloseable {
             };
         }
         Map<String, Object> definition = fields.get(field);
-        return definition == null ? "is not a contact field" : typeError(String.valueOf(definition.get("type")), value);
+        if (definition == null) {
+            return "is not a contact field";
+        }
+        String type = String.valueOf(definition.get("type"));
+        int maxLength = definition.get("maxLength") instanceof Number number ? number.intValue() : MAX_TEXT;
+        if (type.equals("text") && value instanceof String text && text.length() > maxLength) {
+            return "is longer than " + maxLength + " characters";
+        }
+        return typeError(type, value);
     }
 
     private Answer createField(Map<String, Object> body) {

@@ -145,6 +145,8 @@ public final class Sandbox implements AutoCloseable {
             properties.put("store.url", "jdbc:h2:file:" + dir.resolve("store"));
             properties.put("store.username", "");
             properties.put("store.password", "");
+            // Ada's "newsletter" tag stands for her recorded opt-in, so the story shows a subscribed contact
+            properties.put("sync.consent.opt-in", settings.get("sync.consent.opt-in", "tag:newsletter"));
             // the example rule (routes/rule-vip-to-workflow.yaml), when enabled, adds Ada to this simulated workflow
             properties.put("rules.vip-to-workflow.workflow-id", settings.optional("rules.vip-to-workflow.workflow-id")
                     .filter(id -> !id.isBlank()).orElse("vip-onboarding"));

@@ -31,6 +31,7 @@ public final class SandboxStory {
 
     static final String ADA = "ada@example.com";
     static final String GRACE = "grace@example.com";
+    static final String GRACE_NEW = "grace.hopper@example.com";
     static final String WRITE_ACTION = "ghl-write-action";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -124,7 +125,7 @@ public final class SandboxStory {
     }
 
     private void play() throws Exception {
-        steps = oauth ? 12 : 11;
+        steps = oauth ? 13 : 12;
         awaitSetup();
         if (oauth) {
             step("the location installs the app (OAuth: location chooser, code, token exchange)");
@@ -182,6 +183,10 @@ public final class SandboxStory {
         step("appointment \"Cleaning\" booked for Grace Hopper (calendar times are local, " + Sandbox.LOCATION_ZONE + ")");
         ghl.bookAppointment(grace, "Cleaning", LocalDate.now(Sandbox.LOCATION_ZONE).plusDays(2).atTime(9, 30),
                 Duration.ofMinutes(45));
+        settle();
+
+        step("Grace Hopper changes her email: the same Connectif contact follows it (PATCH by external id)");
+        ghl.updateContact(grace, Map.of("email", GRACE_NEW));
         settle();
 
         step("Grace Hopper is deleted in GHL");

@@ -17,7 +17,8 @@ import org.apache.camel.Exchange;
 
 /**
  * The appointments flow's decisions ({@code routes/sync-appointment.yaml}): a {@code ghl-appointment} event for the
- * appointment the webhook names, and {@code ghl-next-appointment} set to the soonest upcoming one. The list endpoint's
+ * appointment the webhook names, and {@code ghl-next-appointment} set to the soonest upcoming one (null, which clears
+ * it, when there is none). The list endpoint's
  * times carry no zone and are read in {@code ghl.location-timezone}; the webhooks' carry an offset. Both go out in UTC.
  */
 public final class AppointmentSync {
@@ -52,7 +53,6 @@ public final class AppointmentSync {
         Map<String, Object> contactFields = new LinkedHashMap<>();
         String next = nextStart(exchange.getMessage().getBody());
         contactFields.put(ConnectifModel.NEXT_APPOINTMENT, next);
-        contactFields.values().removeIf(value -> value == null);
         SyncVariables.target(exchange, state);
         SyncVariables.events(exchange, state.email() == null ? List.of()
                 : List.of(new ConnectifEvent(ConnectifModel.APPOINTMENT, fields)));

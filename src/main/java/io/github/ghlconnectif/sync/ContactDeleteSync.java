@@ -4,34 +4,52 @@ import static io.github.ghlconnectif.sync.SyncVariables.map;
 import static io.github.ghlconnectif.sync.SyncVariables.text;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.github.ghlconnectif.connectif.ConnectifModel;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The delete flow's decisions ({@code routes/sync-contact-delete.yaml}): which Connectif contact the deleted GHL
- * contact was, and, with {@code sync.contact-delete=flag}, the {@code ghl-deleted} field to set instead of deleting.
+ * The delete flow's decisions ({@code routes/sync-contact-delete.yaml}). A delete acts only on the Connectif contact
+ * linked to the GHL contact id in this connector's store, and only when the event's location owns that link: never
+ * on an email taken from the payload. {@code sync.contact-delete=flag} (the default) sets {@code ghl-deleted};
+ * {@code delete} deletes, except a Connectif contact linked to more than one GHL contact, which is flagged.
  */
 public final class ContactDeleteSync {
 
-    private final SyncStateStore states;
+    /** Variable: {@code delete} or {@code flag}. */
+    public static final String ACTION = "contactDeleteAction";
 
-    public ContactDeleteSync(SyncStateStore states) {
+    private static final Logger LOG = LoggerFactory.getLogger(ContactDeleteSync.class);
+
+    private final SyncStateStore states;
+    private final boolean deleteAllowed;
+
+    /** @param mode {@code sync.contact-delete}: {@code flag} or {@code delete} */
+    public ContactDeleteSync(SyncStateStore states, String mode) {
         this.states = states;
+        this.deleteAllowed = "delete".equals(mode);
     }
 
-    /** Body in: the ContactDelete event, which carries the contact's last state. Body out: the fields for a flag. */
+    /** Body in: the ContactDelete event. Body out: the fields for a flag. */
     public void plan(Exchange exchange) {
         Map<String, Object> event = map(exchange.getMessage().getBody());
         String contactId = text(event, "id");
         String locationId = exchange.getMessage().getHeader("locationId", String.class);
-        ContactState state = states.find(contactId).orElseGet(() -> {
-            String email = text(event, "email");
-            return ContactState.empty(contactId, locationId).withContact(email == null ? null
-                    : email.trim().toLowerCase(Locale.ROOT), null, null, List.of());
-        });
+        ContactState state = contactId == null ? null : states.find(contactId).orElse(null);
+        if (state == null || state.deleted() || !state.linked() || !state.locationId().equals(locationId)) {
+            SyncVariables.skip(exchange, "no Connectif contact is linked to this GHL contact in location " + locationId
+                    + "; nothing deleted");
+            return;
+        }
+        List<String> sharing = states.sharing(state);
+        if (!sharing.isEmpty()) {
+            LOG.warn("GHL contact {} was deleted, but its Connectif contact is also linked to GHL contacts {}: flagged"
+                    + " {} instead of deleted", contactId, sharing, ConnectifModel.DELETED);
+        }
+        exchange.setVariable(ACTION, deleteAllowed && sharing.isEmpty() ? "delete" : "flag");
         SyncVariables.target(exchange, state.asDeleted());
         SyncVariables.events(exchange, List.of());
         exchange.getMessage().setBody(Map.of(ConnectifModel.DELETED, true));

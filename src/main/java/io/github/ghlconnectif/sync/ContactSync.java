@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The contact flow's decisions ({@code routes/sync-contact.yaml}): from the fetched GHL contact, whether anything is
  * to be applied (not when it is older than what was applied, nor when the mapped fields did not change), the Connectif
- * fields (through {@code mapping.yaml}, with {@code ghl-tags}), and a tag event for each tag added or removed.
+ * fields (through {@code mapping.yaml}, with {@code ghl-tags}; a field this connector wrote and GHL no longer has as
+ * null), and a tag event for each tag added or removed. {@link ContactIdentity} then writes them.
  */
 public final class ContactSync {
 
@@ -47,7 +47,10 @@ public final class ContactSync {
         return contactId != null && states.find(contactId).isPresent();
     }
 
-    /** Body in: the answer of {@code get-contact}. Body out: the Connectif fields to write. */
+    /**
+     * Body in: the answer of {@code get-contact}. Body out: the Connectif fields to write; variable {@code ghlEmail}:
+     * the contact's email in GHL, which {@link ContactIdentity#write} writes when no other contact holds it.
+     */
     public void plan(Exchange exchange) {
         Map<String, Object> contact = map(map(exchange.getMessage().getBody()).get("contact"));
         String contactId = text(contact, "id");
@@ -67,22 +70,28 @@ public final class ContactSync {
         List<String> problems = new ArrayList<>();
         Map<String, Object> fields = mapping.map(contact, problems);
         problems.forEach(problem -> LOG.warn("Contact {}: field left out: {}", contactId, problem));
-        List<String> tags = tags(contact);
-        fields.put(ConnectifModel.TAGS, String.join("|", tags));
+        // a mapped field GHL no longer has is cleared only when this connector wrote it: never someone else's value
+        List<String> written = before == null ? List.of() : before.sentFields();
+        fields.entrySet().removeIf(field -> field.getValue() == null && !written.contains(field.getKey()));
+        List<String> sent = fields.entrySet().stream().filter(field -> field.getValue() != null).map(Map.Entry::getKey)
+                .toList();
+        List<String> tags = Tags.of(contact.get("tags"));
+        fields.put(ConnectifModel.TAGS, tags.isEmpty() ? null
+                : TextCap.join(tags, "|", TextCap.DEFAULT_MAX_LENGTH, contactId, ConnectifModel.TAGS));
         String email = text(contact, "email") == null ? null : text(contact, "email").trim().toLowerCase(Locale.ROOT);
-        if (email != null && contactId.length() <= 50) {
-            fields.put("_externalId", contactId);
-        }
         String hash = hash(email, fields);
         ContactState base = before != null ? before : ContactState.empty(contactId, locationId);
-        ContactState after = base.withContact(email, dateUpdated, hash, tags);
+        ContactState after = base.withContact(dateUpdated, hash, tags, sent);
         exchange.setVariable(SyncVariables.FIRST_SYNC, before == null);
-        if (before != null && !before.deleted() && hash.equals(before.contentHash()) && same(email, before.email())) {
+        // a contact whose email another contact held tries again at each event, so it takes the email once free
+        if (before != null && !before.deleted() && hash.equals(before.contentHash()) && before.conflictEmail() == null) {
             SyncVariables.skip(exchange, "nothing changed since the last sync");
             return;
         }
+        List<String> tagsBefore = before == null ? List.of() : Tags.of(before.tags());
+        exchange.setVariable(ContactIdentity.GHL_EMAIL, email);
         SyncVariables.target(exchange, after);
-        SyncVariables.events(exchange, tagEvents(after, before == null ? List.of() : before.tags(), tags,
+        SyncVariables.events(exchange, tagEvents(after, tagsBefore, tags,
                 before != null || "ContactCreate".equals(exchange.getMessage().getHeader("GhlEventType"))));
         exchange.getMessage().setBody(fields);
     }
@@ -92,10 +101,11 @@ public final class ContactSync {
         states.save(exchange.getVariable(SyncVariables.STATE, ContactState.class));
     }
 
+    /** Tag events; their email is set once {@link ContactIdentity#write} knows which email the contact holds. */
     private static List<ConnectifEvent> tagEvents(ContactState state, List<String> before, List<String> after,
             boolean announce) {
         List<ConnectifEvent> events = new ArrayList<>();
-        if (!announce || state.email() == null) {
+        if (!announce) {
             return events;
         }
         for (String tag : after) {
@@ -115,19 +125,6 @@ public final class ContactSync {
         Map<String, Object> fields = SyncVariables.eventFields(state);
         fields.put("tag", tag);
         return new ConnectifEvent(alias, fields);
-    }
-
-    private static List<String> tags(Map<String, Object> contact) {
-        TreeSet<String> tags = new TreeSet<>();
-        if (contact.get("tags") instanceof List<?> list) {
-            list.stream().filter(tag -> tag != null && !String.valueOf(tag).isBlank())
-                    .forEach(tag -> tags.add(String.valueOf(tag).trim()));
-        }
-        return List.copyOf(tags);
-    }
-
-    private static boolean same(String a, String b) {
-        return a == null ? b == null : a.equals(b);
     }
 
     private String hash(String email, Map<String, Object> fields) {

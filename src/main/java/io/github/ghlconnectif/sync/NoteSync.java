@@ -72,7 +72,7 @@ public final class NoteSync {
         Map<String, Object> contactFields = new LinkedHashMap<>();
         contactFields.put(ConnectifModel.LAST_NOTE, notes.stream()
                 .max(Comparator.comparing(n -> String.valueOf(n.getOrDefault("dateAdded", ""))))
-                .map(n -> truncate(text(n, "body"))).orElse(""));
+                .map(n -> truncate(text(n, "body"))).orElse(null));
         return contactFields;
     }
 

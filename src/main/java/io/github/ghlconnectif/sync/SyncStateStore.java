@@ -20,7 +20,8 @@ import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
 
 /**
- * Reads and writes {@code sync_state} and the {@code task_completion} ledger. Under a dispatcher ({@link RunWrites})
+ * Reads and writes {@code sync_state} (what was applied per GHL contact, and the Connectif contact it is linked to)
+ * and the {@code task_completion_episode} ledger. Under a dispatcher ({@link RunWrites})
  * the writes join the flow run's transaction, and reads see them before they are committed; otherwise each commits at
  * once.
  */
@@ -41,26 +42,67 @@ public final class SyncStateStore {
         this.mapper = mapper;
     }
 
+    private static final String COLUMNS = "contact_id, location_id, email, external_id, date_updated, content_hash,"
+            + " tags, tasks, sent_fields, conflict_email, conflict_with, deleted";
+
     public Optional<ContactState> find(String contactId) {
         Optional<Object> written = RunWrites.current().flatMap(run -> run.written(STATE + contactId));
         if (written.isPresent()) {
             return Optional.of((ContactState) written.get());
         }
-        try (Connection connection = store.connection();
-                PreparedStatement statement = connection.prepareStatement("SELECT contact_id, location_id, email,"
-                        + " date_updated, content_hash, tags, tasks, deleted FROM sync_state WHERE contact_id = ?")) {
-            statement.setString(1, contactId);
+        List<ContactState> found = query("SELECT " + COLUMNS + " FROM sync_state WHERE contact_id = ?", contactId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** The other live GHL contact whose linked Connectif contact holds this email, if any. */
+    public Optional<ContactState> emailHolder(String email, String contactId) {
+        return query("SELECT " + COLUMNS + " FROM sync_state WHERE email = ? AND contact_id <> ? AND deleted = FALSE"
+                + " ORDER BY contact_id FETCH FIRST 1 ROWS ONLY", email, contactId).stream().findFirst();
+    }
+
+    /** The other live GHL contacts linked to the same Connectif contact (same external id, or same email). */
+    public List<String> sharing(ContactState state) {
+        return query("SELECT " + COLUMNS + " FROM sync_state WHERE contact_id <> ? AND deleted = FALSE"
+                + " AND (external_id = ? OR email = ?) ORDER BY contact_id FETCH FIRST 10 ROWS ONLY", state.contactId(),
+                state.externalId() == null ? "" : state.externalId(), state.email() == null ? "" : state.email())
+                .stream().map(ContactState::contactId).toList();
+    }
+
+    /** Contacts whose email could not be written because another contact holds it, for the status page. */
+    public List<ContactState> conflicts(int limit) {
+        return query("SELECT " + COLUMNS + " FROM sync_state WHERE conflict_email IS NOT NULL AND deleted = FALSE"
+                + " ORDER BY updated_at DESC FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY");
+    }
+
+    public long conflictCount() {
+        try (Connection connection = store.connection(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT COUNT(*) FROM sync_state WHERE conflict_email IS NOT NULL AND deleted = FALSE");
+                ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot count identity conflicts", e);
+        }
+    }
+
+    private List<ContactState> query(String sql, String... parameters) {
+        List<ContactState> states = new ArrayList<>();
+        try (Connection connection = store.connection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
+                while (rows.next()) {
+                    states.add(new ContactState(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getString(5), rows.getString(6), read(rows.getString(7), TAGS, List.of()),
+                            read(rows.getString(8), TASKS, Map.of()), read(rows.getString(9), TAGS, List.of()),
+                            rows.getString(10), rows.getString(11), rows.getBoolean(12)));
                 }
-                return Optional.of(new ContactState(rows.getString(1), rows.getString(2), rows.getString(3),
-                        rows.getString(4), rows.getString(5), read(rows.getString(6), TAGS, List.of()),
-                        read(rows.getString(7), TASKS, Map.of()), rows.getBoolean(8)));
             }
         } catch (SQLException e) {
-            throw new StoreException("Cannot read the sync state of " + contactId, e);
+            throw new StoreException("Cannot read the sync state", e);
         }
+        return states;
     }
 
     public void save(ContactState state) {
@@ -78,14 +120,16 @@ public final class SyncStateStore {
 
     private void save(Connection connection, ContactState state) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
-                + " date_updated = ?, content_hash = ?, tags = ?, tasks = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
+                + " external_id = ?, date_updated = ?, content_hash = ?, tags = ?, tasks = ?, sent_fields = ?,"
+                + " conflict_email = ?, conflict_with = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
             bind(update, state);
             if (update.executeUpdate() > 0) {
                 return;
             }
         }
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
-                + " date_updated, content_hash, tags, tasks, deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " external_id, date_updated, content_hash, tags, tasks, sent_fields, conflict_email, conflict_with,"
+                + " deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(insert, state);
             insert.executeUpdate();
         }
@@ -127,34 +171,32 @@ public final class SyncStateStore {
     }
 
     /**
-     * Takes the right to send the completion of a task: true when nobody sent it yet (a send that never confirmed
-     * counts as not sent, so it is tried again), false when it was sent. Under a dispatcher the contact's events run one
-     * at a time on one instance, so the ledger is only read here and written once, by {@link #completionSent}, with
-     * the run's other writes.
+     * Takes the right to send one completion episode of a task: true when nobody sent it yet (a send that never
+     * confirmed counts as not sent, so it is tried again), false when it was sent. Under a dispatcher the contact's
+     * events run one at a time on one instance, so the ledger is only read here and written once, by
+     * {@link #completionSent}, with the run's other writes.
      */
-    public boolean beginCompletion(String taskId, String contactId) {
+    public boolean beginCompletion(String taskId, String completionKey, String contactId) {
+        String episode = taskId + ":" + completionKey;
         Optional<RunWrites> run = RunWrites.current();
-        if (run.isPresent() && run.get().written(SENT + taskId).isPresent()) {
+        if (run.isPresent() && run.get().written(SENT + episode).isPresent()) {
             return false;
         }
         try (Connection connection = store.connection()) {
-            try (PreparedStatement select = connection.prepareStatement("SELECT status FROM task_completion WHERE task_id = ?")) {
-                select.setString(1, taskId);
-                try (ResultSet rows = select.executeQuery()) {
-                    if (rows.next()) {
-                        return !"sent".equals(rows.getString(1));
-                    }
-                }
+            Boolean sent = completionSent(connection, taskId, completionKey);
+            if (sent != null) {
+                return !sent;
             }
             if (run.isPresent()) {
-                run.get().add(BEGUN + taskId, contactId, ignored -> { });
+                run.get().add(BEGUN + episode, contactId, ignored -> { });
                 return true;
             }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion (task_id, contact_id,"
-                    + " status, updated_at) VALUES (?, ?, 'sending', ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion_episode (task_id,"
+                    + " completion_key, contact_id, status, updated_at) VALUES (?, ?, ?, 'sending', ?)")) {
                 insert.setString(1, taskId);
-                insert.setString(2, contactId);
-                insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                insert.setString(2, completionKey);
+                insert.setString(3, contactId);
+                insert.setObject(4, Instant.now().atOffset(ZoneOffset.UTC));
                 insert.executeUpdate();
                 return true;
             } catch (SQLException e) {
@@ -168,50 +210,82 @@ public final class SyncStateStore {
         }
     }
 
-    public void completionSent(String taskId) {
+    /** Whether this completion episode of the task was sent. */
+    public boolean wasSent(String taskId, String completionKey) {
+        if (RunWrites.current().flatMap(run -> run.written(SENT + taskId + ":" + completionKey)).isPresent()) {
+            return true;
+        }
+        try (Connection connection = store.connection()) {
+            return Boolean.TRUE.equals(completionSent(connection, taskId, completionKey));
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the completions of task " + taskId, e);
+        }
+    }
+
+    public void completionSent(String taskId, String completionKey) {
+        String episode = taskId + ":" + completionKey;
         Optional<RunWrites> run = RunWrites.current();
         if (run.isPresent()) {
-            String contactId = (String) run.get().written(BEGUN + taskId).orElse(null);
-            run.get().add(SENT + taskId, Boolean.TRUE, connection -> markSent(connection, taskId, contactId));
+            String contactId = (String) run.get().written(BEGUN + episode).orElse(null);
+            run.get().add(SENT + episode, Boolean.TRUE, connection -> markSent(connection, taskId, completionKey, contactId));
             return;
         }
         try (Connection connection = store.connection()) {
-            markSent(connection, taskId, null);
+            markSent(connection, taskId, completionKey, null);
         } catch (SQLException e) {
             throw new StoreException("Cannot record the completion of task " + taskId, e);
         }
     }
 
-    /** Marks a completion sent; inserts its row when {@code contactId} is known and no row exists yet. */
-    private static void markSent(Connection connection, String taskId, String contactId) throws SQLException {
+    /** Marks a completion episode sent; inserts its row when {@code contactId} is known and no row exists yet. */
+    private static void markSent(Connection connection, String taskId, String completionKey, String contactId)
+            throws SQLException {
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE task_completion SET status = 'sent', updated_at = ? WHERE task_id = ?")) {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE task_completion_episode SET status = 'sent',"
+                + " updated_at = ? WHERE task_id = ? AND completion_key = ?")) {
             update.setObject(1, now);
             update.setString(2, taskId);
+            update.setString(3, completionKey);
             if (update.executeUpdate() > 0 || contactId == null) {
                 return;
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion (task_id, contact_id,"
-                + " status, updated_at) VALUES (?, ?, 'sent', ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion_episode (task_id,"
+                + " completion_key, contact_id, status, updated_at) VALUES (?, ?, ?, 'sent', ?)")) {
             insert.setString(1, taskId);
-            insert.setString(2, contactId);
-            insert.setObject(3, now);
+            insert.setString(2, completionKey);
+            insert.setString(3, contactId);
+            insert.setObject(4, now);
             insert.executeUpdate();
+        }
+    }
+
+    /** True when sent, false when being sent, null when unknown. */
+    private static Boolean completionSent(Connection connection, String taskId, String completionKey) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT status FROM task_completion_episode WHERE task_id = ? AND completion_key = ?")) {
+            select.setString(1, taskId);
+            select.setString(2, completionKey);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? "sent".equals(rows.getString(1)) : null;
+            }
         }
     }
 
     private void bind(PreparedStatement statement, ContactState state) throws SQLException {
         statement.setString(1, state.locationId());
         statement.setString(2, state.email());
-        statement.setString(3, state.dateUpdated());
-        statement.setString(4, state.contentHash());
-        statement.setString(5, write(state.tags()));
-        statement.setString(6, write(state.tasks()));
-        statement.setBoolean(7, state.deleted());
-        statement.setObject(8, Instant.now().atOffset(ZoneOffset.UTC));
-        statement.setString(9, state.contactId());
+        statement.setString(3, state.externalId());
+        statement.setString(4, state.dateUpdated());
+        statement.setString(5, state.contentHash());
+        statement.setString(6, write(state.tags()));
+        statement.setString(7, write(state.tasks()));
+        statement.setString(8, write(state.sentFields()));
+        statement.setString(9, state.conflictEmail());
+        statement.setString(10, state.conflictWith());
+        statement.setBoolean(11, state.deleted());
+        statement.setObject(12, Instant.now().atOffset(ZoneOffset.UTC));
+        statement.setString(13, state.contactId());
     }
 
     private String write(Object value) {

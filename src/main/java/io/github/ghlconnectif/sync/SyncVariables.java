@@ -30,11 +30,15 @@ public final class SyncVariables {
         exchange.setVariable(REASON, reason);
     }
 
-    /** Targets the Connectif contact of a GHL contact: by email, else by external id (the GHL contact id). */
+    /**
+     * Targets the Connectif contact linked to a GHL contact: by its external id; a contact linked before external
+     * ids were stored, by its email; one never written, by the GHL contact id as external id.
+     */
     public static void target(Exchange exchange, ContactState state) {
         exchange.setVariable(SKIP, false);
-        exchange.setVariable(EMAIL, state.email());
-        exchange.setVariable(EXTERNAL_ID, state.email() == null ? state.contactId() : null);
+        boolean byEmail = state.externalId() == null && state.email() != null;
+        exchange.setVariable(EMAIL, byEmail ? state.email() : null);
+        exchange.setVariable(EXTERNAL_ID, byEmail ? null : state.externalId() != null ? state.externalId() : state.contactId());
         exchange.setVariable(STATE, state);
     }
 
@@ -42,7 +46,10 @@ public final class SyncVariables {
         exchange.setVariable(EVENTS, events);
     }
 
-    /** The fields every event of a contact carries: its email (the primary key) and GHL contact id. */
+    /**
+     * The fields every event of a contact carries: the email its Connectif contact holds (the events' primary key)
+     * and the GHL contact id.
+     */
     public static Map<String, Object> eventFields(ContactState state) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("email", state.email());

@@ -11,8 +11,9 @@ import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.InboxEvent;
 
 /**
- * Turns a parsed GHL webhook into an inbox event: its idempotency key ({@code webhookId}, else type + entity id +
- * date) and its contact key, which orders the events of one contact.
+ * Turns a parsed GHL webhook into an inbox event: its idempotency key ({@code webhookId}, else a hash of the exact
+ * signed body: a redelivery is byte-identical, two different events are not) and its contact key, which orders the
+ * events of one contact.
  */
 public final class GhlEventReader {
 
@@ -50,7 +51,7 @@ public final class GhlEventReader {
             String contactId = type.startsWith("Contact") ? entityId : id(text(entity, "contactId"), "contactId");
             contactKey = contactId != null ? contactId : family(type) + ":" + entityId;
         }
-        return new InboxEvent(eventKey(event, type, entityId, rawBody), SOURCE, type, bounded(locationId),
+        return new InboxEvent(eventKey(event, rawBody), SOURCE, type, bounded(locationId),
                 bounded(contactKey), rawBody);
     }
 
@@ -79,17 +80,9 @@ public final class GhlEventReader {
         return "contact";
     }
 
-    static String eventKey(JsonNode event, String type, String entityId, String rawBody) {
+    static String eventKey(JsonNode event, String rawBody) {
         String webhookId = text(event, "webhookId");
-        if (webhookId != null) {
-            return bounded("ghl:" + webhookId);
-        }
-        JsonNode entity = type.startsWith("Appointment") ? event.path("appointment") : event;
-        String when = firstText(entity, "dateUpdated", "timestamp", "dateAdded");
-        if (when == null) {
-            when = firstText(event, "timestamp", "dateUpdated");
-        }
-        return when == null ? "ghl:sha256:" + sha256(rawBody) : bounded("ghl:" + type + ":" + entityId + ":" + when);
+        return webhookId != null ? bounded("ghl:" + webhookId) : "ghl:sha256:" + sha256(rawBody);
     }
 
     private static String require(JsonNode node, String field, String name) throws BadEvent {
@@ -106,16 +99,6 @@ public final class GhlEventReader {
                     + " characters)");
         }
         return value;
-    }
-
-    private static String firstText(JsonNode node, String... fields) {
-        for (String field : fields) {
-            String value = text(node, field);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
     }
 
     static String text(JsonNode node, String field) {

@@ -13,6 +13,7 @@ import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
+import io.github.ghlconnectif.sync.Tags;
 
 /**
  * The connector's own writes to GHL, remembered for a while so that the events their webhooks would cause are not sent
@@ -64,8 +65,8 @@ public final class OwnWrites {
     /** The mark an event would match: its alias and the entity it is about. */
     static String marker(ConnectifEvent event) {
         Object id = switch (event.alias()) {
-            case ConnectifModel.TAG_ADDED, ConnectifModel.TAG_REMOVED -> event.fields().get("ghlContactId") + ":"
-                    + event.fields().get("tag");
+            case ConnectifModel.TAG_ADDED, ConnectifModel.TAG_REMOVED -> tagId(event.fields().get("ghlContactId"),
+                    String.valueOf(event.fields().get("tag")));
             case ConnectifModel.NOTE -> event.fields().get("action") + ":" + event.fields().get("noteId");
             default -> event.fields().get("taskId");
         };
@@ -74,5 +75,10 @@ public final class OwnWrites {
 
     static String marker(String alias, Object id) {
         return alias + ":" + id;
+    }
+
+    /** A tag as GHL stores it (trimmed, lower case): {@code VIP-Gold} written is {@code vip-gold} echoed. */
+    static String tagId(Object contactId, String tag) {
+        return contactId + ":" + Tags.normalise(tag);
     }
 }

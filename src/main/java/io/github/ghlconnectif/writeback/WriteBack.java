@@ -105,8 +105,8 @@ public final class WriteBack {
         String taskId = exchange.getMessage().getHeader("taskId", String.class);
         List<String> marks = new ArrayList<>();
         switch (exchange.getMessage().getHeader(OPERATION, String.class)) {
-            case "add-tags" -> tags(request.get("tags")).forEach(tag -> marks.add(OwnWrites.marker(TAG_ADDED, contactId + ":" + tag)));
-            case "remove-tags" -> tags(request.get("tags")).forEach(tag -> marks.add(OwnWrites.marker(TAG_REMOVED, contactId + ":" + tag)));
+            case "add-tags" -> tags(request.get("tags")).forEach(tag -> marks.add(OwnWrites.marker(TAG_ADDED, OwnWrites.tagId(contactId, tag))));
+            case "remove-tags" -> tags(request.get("tags")).forEach(tag -> marks.add(OwnWrites.marker(TAG_REMOVED, OwnWrites.tagId(contactId, tag))));
             case "create-task" -> marks.add(OwnWrites.marker(TASK_CREATED, map(answer.get("task")).get("id")));
             case "update-task" -> {
                 marks.add(OwnWrites.marker(TASK_UPDATED, taskId));

@@ -107,10 +107,12 @@ class AdminApiTest extends ConnectorTestSupport {
         start(Map.of("admin.token", ADMIN));
         ghl.stubFor(get("/contacts/c1").willReturn(contact("c1")));
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
-        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\"");
+        // one completion (one timestamp), delivered again under another webhookId
+        String at = Instant.now().toString();
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + at + "\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(aResponse().withStatus(422).withBody("{\"message\":[\"nope\"]}")));
-        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + Instant.now() + "\"");
+        post("TaskComplete", "\"id\":\"t1\",\"contactId\":\"c1\",\"title\":\"Call\",\"timestamp\":\"" + at + "\"");
         awaitQuiet();
         ghl.stubFor(get("/contacts/c1/tasks").willReturn(okJson("{\"tasks\":[{\"id\":\"t1\",\"title\":\"Call\",\"completed\":true}]}")));
 

@@ -314,6 +314,8 @@ class CrashRecoveryIT {
             plan.add(new String[] {"ContactUpdate", contact(i % UPDATE_CONTACTS)});
         }
         Collections.shuffle(plan, new Random(424242));
+        // one completion has one time: GHL's second delivery of it carries the same timestamp under another webhookId
+        Instant completedAt = Instant.now();
         List<Event> events = new ArrayList<>();
         for (int n = 0; n < plan.size(); n++) {
             String type = plan.get(n)[0];
@@ -325,7 +327,7 @@ class CrashRecoveryIT {
                             + "@example.org\",\"timestamp\":\"" + Instant.now() + "\"}"
                     : "{\"type\":\"TaskComplete\",\"locationId\":\"" + LOCATION + "\",\"webhookId\":\"" + webhookId
                             + "\",\"id\":\"" + entity + "\",\"contactId\":\"" + taskContact(entity) + "\",\"title\":\"Task "
-                            + entity + "\",\"timestamp\":\"" + Instant.now() + "\"}";
+                            + entity + "\",\"timestamp\":\"" + completedAt + "\"}";
             events.add(new Event(n, webhookId, type, entity, json.getBytes(StandardCharsets.UTF_8)));
         }
         return events;

@@ -69,7 +69,8 @@ class RunTransactionTest {
         CountDownLatch done = new CountDownLatch(2);
         startDispatcher(exchange -> {
             if ("ContactUpdate".equals(exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE))) {
-                states.save(new ContactState("c1", "loc1", "a@example.org", "2026-01-01", "hash-1", List.of(), Map.of(), false));
+                states.save(new ContactState("c1", "loc1", "a@example.org", "c1", "2026-01-01", "hash-1", List.of(), Map.of(),
+                        List.of(), null, null, false));
             } else {
                 seen.add("this run reads " + states.find("c1").map(ContactState::contentHash).orElse("nothing"));
                 seen.add("committed state " + committedHash("c1") + ", inbox rows " + inbox.depth());
@@ -90,9 +91,9 @@ class RunTransactionTest {
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
         startDispatcher(exchange -> {
-            if (states.beginCompletion("t1", "c1")) {
+            if (states.beginCompletion("t1", "k1", "c1")) {
                 sent.incrementAndGet();
-                states.completionSent("t1");
+                states.completionSent("t1", "k1");
             }
             if (runs.incrementAndGet() == 1) {
                 throw new IllegalStateException("Connectif went away after the completion", new IOException("connection reset"));
@@ -101,7 +102,7 @@ class RunTransactionTest {
 
         Await.until(() -> runs.get() >= 2 && inbox.depth() == 0, Duration.ofSeconds(20), "a retried and finished run");
         assertEquals(1, sent.get(), "the completion went out again on the retry");
-        assertTrue(!states.beginCompletion("t1", "c1"), "the ledger does not say sent");
+        assertTrue(!states.beginCompletion("t1", "k1", "c1"), "the ledger does not say sent");
     }
 
     private void openStore() {

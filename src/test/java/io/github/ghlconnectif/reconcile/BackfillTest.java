@@ -48,11 +48,11 @@ class BackfillTest extends ConnectorTestSupport {
         for (String id : List.of("b1", "b2", "b3", "b4", "b5")) {
             connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/" + id + "%40example.org"))
                     .withRequestBody(matchingJsonPath("$._name", equalTo("Bo"))));
-            connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/email/" + id + "%40example.org"))
+            connectif.verify(1, patchRequestedFor(urlEqualTo("/contacts/external-id/" + id))
                     .withRequestBody(equalToJson("{\"ghl-last-note\":\"Met at the fair\"}")));
         }
         // tasks made and completed before the install arrive as fields, not as events for the past
-        connectif.verify(5, patchRequestedFor(urlPathMatching("/contacts/email/.*"))
+        connectif.verify(5, patchRequestedFor(urlPathMatching("/contacts/external-id/.*"))
                 .withRequestBody(matchingJsonPath("$.ghl-open-task-count", equalTo("1"))));
         connectif.verify(0, postRequestedFor(urlPathMatching("/custom-events/alias/ghl-task-.*")));
         assertEquals(5, backfill().path("enqueued").asInt());

@@ -165,7 +165,8 @@ public class RuleFilesTest extends ConnectorTestSupport {
         Map<String, Object> second = facts.getReceivedExchanges().get(1).getVariables();
         assertEquals(false, second.get("firstSync"));
         assertEquals(List.of(), second.get("tagsAdded"));
-        assertEquals(List.of("Lead", "newsletter"), second.get("tagsRemoved"));
+        // removed tags as the sync state keeps them: trimmed and lower case, as GHL stores them
+        assertEquals(List.of("lead", "newsletter"), second.get("tagsRemoved"));
         assertEquals(List.of("customFields.f1", "tags"), second.get("changedFields"));
         Map<String, Object> third = facts.getReceivedExchanges().get(2).getVariables();
         assertEquals(List.of("TaskCreate"), third.get("eventTypes"));

@@ -57,7 +57,7 @@ class SandboxTest {
 
     @Test
     void theStoryArrivesInConnectifAndTheConnectifTaskInGhl() throws Exception {
-        start(Map.of());
+        start(Map.of("sync.contact-delete", "delete"));
         SandboxStory story = sandbox.story();
         ConnectifSimulator connectif = sandbox.connectif();
         String ada = story.adaId();
@@ -94,14 +94,17 @@ class SandboxTest {
                 .toInstant().toString();
         assertEquals(start, appointments.get(0).fields().get("startTime"), "the local calendar time, in UTC");
 
+        // Grace changed her email before she was deleted: one Connectif contact followed it, and that one is deleted
         assertNull(connectif.contact(SandboxStory.GRACE), "sync.contact-delete=delete");
-        assertEquals(List.of(SandboxStory.GRACE), connectif.deleted());
+        assertNull(connectif.contact(SandboxStory.GRACE_NEW), "sync.contact-delete=delete");
+        assertEquals(List.of(SandboxStory.GRACE_NEW), connectif.deleted());
+        assertTrue(output().contains("email grace@example.com -> grace.hopper@example.com"), output());
 
         assertTrue(sandbox.ghl().tasks(ada).stream().anyMatch(task -> story.connectifTaskTitle().equals(task.get("title"))));
         assertNull(sandbox.ghl().contact(grace));
 
         String output = output();
-        assertTrue(output.contains("[story] 12/12 a Connectif workflow asks for a task"), output);
+        assertTrue(output.contains("[story] 13/13 a Connectif workflow asks for a task"), output);
         assertTrue(output.contains("[connectif] <- ghl-task-completed for ada@example.com"), output);
         assertTrue(output.contains("Connected"), output);
         for (String secret : List.of("sandbox-key:", "sandbox-at-", "sandbox-rt-", "pit-")) {
@@ -146,7 +149,7 @@ class SandboxTest {
     void withAPrivateTokenAndFlaggingADeletedContactIsFlagged() throws Exception {
         start(Map.of("sandbox.auth-mode", "private-token", "sync.contact-delete", "flag"));
 
-        Map<String, Object> grace = sandbox.connectif().contact(SandboxStory.GRACE);
+        Map<String, Object> grace = sandbox.connectif().contact(SandboxStory.GRACE_NEW);
         assertNotNull(grace, output());
         assertEquals(true, grace.get(ConnectifModel.DELETED));
         assertTrue(sandbox.connectif().deleted().isEmpty());

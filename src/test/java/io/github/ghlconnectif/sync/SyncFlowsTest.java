@@ -39,6 +39,8 @@ class SyncFlowsTest extends ConnectorTestSupport {
 
     static final String CONTACT = "nmFmQEsNgz6AVpgLVUJ0";
     static final String EMAIL_PATH = "/contacts/email/jose.nunez%40example.org";
+    /** Where every write after the first goes: the Connectif contact linked by external id. */
+    static final String LINKED_PATH = "/contacts/external-id/" + CONTACT;
 
 
     @BeforeEach
@@ -61,14 +63,13 @@ class SyncFlowsTest extends ConnectorTestSupport {
         connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH))
                 .withHeader("Authorization", equalTo("apiKey test-key-id:test-key-secret"))
                 .withRequestBody(equalToJson("{\"_name\":\"José\",\"_surname\":\"Núñez\",\"_mobilePhone\":\"+14155550123\","
-                        + "\"_newsletterSubscriptionStatus\":\"subscribed\",\"ghl-tags\":\"buyer|vip\",\"_externalId\":\""
-                        + CONTACT + "\"}")));
+                        + "\"ghl-tags\":\"buyer|vip\",\"_externalId\":\"" + CONTACT + "\"}")));
         connectif.verify(postRequestedFor(urlEqualTo("/custom-events/alias/ghl-tag-added?createContact=false"))
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"tag\":\"buyer\"}")));
         connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-tag-added?createContact=false"))
                 .withRequestBody(matchingJsonPath("$.tag", equalTo("vip"))));
-        connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH)).withRequestBody(equalToJson(
+        connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH)).withRequestBody(equalToJson(
                 "{\"ghl-open-tasks\":\"2026-12-01T10:00:00Z Call back\",\"ghl-open-task-count\":1,"
                         + "\"ghl-next-task-due\":\"2026-12-01T10:00:00Z\"}")));
         connectif.verify(postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-created?createContact=false"))
@@ -88,7 +89,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
         send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
         send("ContactUpdate", "\"id\":\"" + CONTACT + "\",\"firstName\":\"Ana\"");
 
-        connectif.verify(1, patchRequestedFor(urlEqualTo(EMAIL_PATH))
+        connectif.verify(1, patchRequestedFor(urlEqualTo(LINKED_PATH))
                 .withRequestBody(equalToJson("{\"ghl-last-note\":\"Wants a demo\"}")));
         connectif.verify(0, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-note")));
         ghl.verify(1, getRequestedFor(urlEqualTo("/contacts/" + CONTACT + "/notes")));
@@ -124,7 +125,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
         awaitQuiet();
 
         ghl.verify(1, getRequestedFor(urlEqualTo("/contacts/" + CONTACT)));
-        connectif.verify(1, patchRequestedFor(urlEqualTo(EMAIL_PATH)));
+        connectif.verify(1, patchRequestedFor(urlEqualTo(LINKED_PATH)));
     }
 
     @Test
@@ -160,7 +161,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
             assertTrue(logs.text().contains("phone -> _mobilePhone"), logs.text());
         }
         connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH)).withRequestBody(equalToJson(
-                "{\"_name\":\"Ana\",\"is-vip\":true,\"ghl-tags\":\"\",\"_externalId\":\"" + CONTACT + "\"}")));
+                "{\"_name\":\"Ana\",\"is-vip\":true,\"ghl-tags\":null,\"_externalId\":\"" + CONTACT + "\"}")));
     }
 
     @Test
@@ -181,8 +182,8 @@ class SyncFlowsTest extends ConnectorTestSupport {
         connectif.verify(1, postRequestedFor(urlEqualTo("/custom-events/alias/ghl-task-completed?createContact=false"))
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"taskId\":\"t1\",\"title\":\"Call back\",\"completedAt\":\"" + completed + "\"}")));
-        connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH)).withRequestBody(equalToJson(
-                "{\"ghl-open-tasks\":\"\",\"ghl-open-task-count\":0}")));
+        connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH)).withRequestBody(equalToJson(
+                "{\"ghl-open-tasks\":null,\"ghl-open-task-count\":0,\"ghl-next-task-due\":null}")));
     }
 
     @Test
@@ -203,7 +204,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
         connectif.verify(postRequestedFor(urlEqualTo("/custom-events/alias/ghl-note?createContact=false"))
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"noteId\":\"n1\",\"body\":\"Gone\",\"action\":\"deleted\"}")));
-        connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH)).withRequestBody(equalToJson("{\"ghl-last-note\":\"Older\"}")));
+        connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH)).withRequestBody(equalToJson("{\"ghl-last-note\":\"Older\"}")));
     }
 
     @Test
@@ -220,7 +221,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"noteId\":\"n1\",\"body\":\"Wants a demo\",\"action\":\"created\","
                         + "\"date\":\"2026-11-29T06:10:00.000Z\"}")));
-        connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH))
+        connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH))
                 .withRequestBody(equalToJson("{\"ghl-last-note\":\"Wants a demo\"}")));
     }
 
@@ -242,7 +243,7 @@ class SyncFlowsTest extends ConnectorTestSupport {
                 .withRequestBody(equalToJson("{\"email\":\"jose.nunez@example.org\",\"ghlContactId\":\"" + CONTACT
                         + "\",\"appointmentId\":\"a1\",\"title\":\"Demo\",\"status\":\"confirmed\",\"calendarId\":\"cal1\","
                         + "\"startTime\":\"2099-01-15T16:00:00Z\",\"endTime\":\"2099-01-15T16:30:00Z\",\"action\":\"created\"}")));
-        connectif.verify(patchRequestedFor(urlEqualTo(EMAIL_PATH))
+        connectif.verify(patchRequestedFor(urlEqualTo(LINKED_PATH))
                 .withRequestBody(equalToJson("{\"ghl-next-appointment\":\"2099-01-15T16:00:00Z\"}")));
     }
 
@@ -271,18 +272,30 @@ class SyncFlowsTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aDeletedContactIsDeletedOrFlagged() throws Exception {
+    void aDeleteActsOnTheLinkedContactOnlyAndFlagsByDefault() throws Exception {
         start(Map.of());
-        send("ContactDelete", "\"id\":\"" + CONTACT + "\",\"email\":\"Jose.Nunez@example.org\"");
-        connectif.verify(1, deleteRequestedFor(urlEqualTo(EMAIL_PATH)));
+        stubContact("Ana", "Ruiz", "jose.nunez@example.org", null, "inactive", "2026-11-29T06:00:00.000Z", "[]");
+        send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
+        // never synced, payload email of someone else: nothing is deleted or flagged
+        send("ContactDelete", "\"id\":\"c2\",\"email\":\"victim@example.org\"");
+        // the right contact id from another location: that location owns no link
+        connector.postGhlEvent(SIGNER, "{\"type\":\"ContactDelete\",\"locationId\":\"otherLocation01\",\"webhookId\":"
+                + "\"wh-other\",\"id\":\"" + CONTACT + "\",\"email\":\"jose.nunez@example.org\"}");
+        awaitQuiet();
+        connectif.verify(0, deleteRequestedFor(anyUrl()));
+        connectif.verify(0, patchRequestedFor(anyUrl()).withRequestBody(matchingJsonPath("$.ghl-deleted")));
+
+        send("ContactDelete", "\"id\":\"" + CONTACT + "\",\"email\":\"victim@example.org\"");
+        connectif.verify(1, patchRequestedFor(urlEqualTo(LINKED_PATH)).withRequestBody(equalToJson("{\"ghl-deleted\":true}")));
+        connectif.verify(0, deleteRequestedFor(anyUrl()));
         connector.close();
 
-        start(Map.of("sync.contact-delete", "flag"));
-        send("ContactDelete", "\"id\":\"c2\",\"email\":\"flagged@example.org\"");
-        connectif.verify(patchRequestedFor(urlEqualTo("/contacts/email/flagged%40example.org"))
-                .withRequestBody(equalToJson("{\"ghl-deleted\":true}")));
+        start(Map.of("sync.contact-delete", "delete"));
+        send("ContactCreate", "\"id\":\"" + CONTACT + "\"");
+        send("ContactDelete", "\"id\":\"" + CONTACT + "\",\"email\":\"victim@example.org\"");
+        connectif.verify(1, deleteRequestedFor(anyUrl()));
+        connectif.verify(1, deleteRequestedFor(urlEqualTo(LINKED_PATH)));
     }
-
 
     private void stubContact(String first, String last, String email, String phone, String dnd, String dateUpdated,
             String tags) {

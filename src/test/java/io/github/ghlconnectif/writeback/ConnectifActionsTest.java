@@ -123,7 +123,7 @@ class ConnectifActionsTest extends ConnectorTestSupport {
 
         ghl.verify(1, postRequestedFor(urlEqualTo("/contacts/" + CONTACT + "/tasks")));
         connectif.verify(0, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-task-created")));
-        connectif.verify(patchRequestedFor(urlEqualTo("/contacts/email/ana%40example.org"))
+        connectif.verify(patchRequestedFor(urlEqualTo("/contacts/external-id/" + CONTACT))
                 .withRequestBody(equalToJson("{\"ghl-open-tasks\":\"2026-12-01T10:00:00Z Follow up\",\"ghl-open-task-count\":1,"
                         + "\"ghl-next-task-due\":\"2026-12-01T10:00:00Z\"}")));
 
@@ -134,6 +134,31 @@ class ConnectifActionsTest extends ConnectorTestSupport {
 
         connectif.verify(1, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-task-created"))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.taskId", equalTo("t10"))));
+    }
+
+    @Test
+    void aTagWrittenFromConnectifInAnyCaseIsNotEchoedButTheSameTagAddedLaterByAPersonIs() throws Exception {
+        start(Map.of());
+        stubContact();
+        ghl.stubFor(get("/contacts/" + CONTACT + "/tasks").willReturn(okJson("{\"tasks\":[]}")));
+        ghl.stubFor(post("/contacts/" + CONTACT + "/tags").willReturn(okJson("{\"tags\":[\"vip-gold\"]}")));
+        webhook("ContactCreate", "\"id\":\"" + CONTACT + "\"");
+
+        send("{\"action\":\"add-tags\",\"ghlContactId\":\"" + CONTACT + "\",\"tags\":[\" VIP-Gold \"]}");
+        ghl.verify(1, postRequestedFor(urlEqualTo("/contacts/" + CONTACT + "/tags")));
+        // GHL stores the tag lower-cased: the webhook of our own write must not go back as an event
+        stubTags("[\"vip-gold\"]", "2026-11-29T06:01:00.000Z");
+        webhook("ContactTagUpdate", "\"id\":\"" + CONTACT + "\"");
+        connectif.verify(0, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-tag-added")));
+
+        stubTags("[]", "2026-11-29T06:02:00.000Z");
+        webhook("ContactTagUpdate", "\"id\":\"" + CONTACT + "\"");
+        stubTags("[\"Vip-Gold\"]", "2026-11-29T06:03:00.000Z");
+        webhook("ContactTagUpdate", "\"id\":\"" + CONTACT + "\"");
+        connectif.verify(1, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-tag-added"))
+                .withRequestBody(equalToJson("{\"email\":\"ana@example.org\",\"ghlContactId\":\"" + CONTACT
+                        + "\",\"tag\":\"vip-gold\"}")));
+        connectif.verify(1, postRequestedFor(urlPathEqualTo("/custom-events/alias/ghl-tag-removed")));
     }
 
     @Test
@@ -165,6 +190,12 @@ class ConnectifActionsTest extends ConnectorTestSupport {
                 + LOCATION + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\","
                 + "\"tags\":[]}}")));
         ghl.stubFor(get("/contacts/" + CONTACT + "/notes").willReturn(okJson("{\"notes\":[]}")));
+    }
+
+    private void stubTags(String tags, String dateUpdated) {
+        ghl.stubFor(get("/contacts/" + CONTACT).willReturn(okJson("{\"contact\":{\"id\":\"" + CONTACT + "\",\"locationId\":\""
+                + LOCATION + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"dateUpdated\":\"" + dateUpdated
+                + "\",\"tags\":" + tags + "}}")));
     }
 
     private HttpResponse<String> action(String json, String token) throws Exception {
