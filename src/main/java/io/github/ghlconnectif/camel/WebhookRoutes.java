@@ -80,7 +80,9 @@ public final class WebhookRoutes extends RouteBuilder {
         camel.getRegistry().bind(DISPATCHER, dispatcher);
         camel.getRegistry().bind(INTAKE_COUNTERS, counters);
         // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
-        camel.addStartupListener((context, alreadyStarted) -> guardHttpServer(context, settings, counters));
+        int maxBodyBytes = settings.getInt("intake.max-body-bytes", 262_144);
+        Duration writeTimeout = settings.getDuration("intake.write-timeout", Duration.ofSeconds(5));
+        camel.addStartupListener((context, alreadyStarted) -> guardHttpServer(context, settings, maxBodyBytes, counters));
         camel.addService(writer, true, false);
         // flows must be running before events are handed to them
         camel.addStartupListener(new ExtendedStartupListener() {
@@ -97,15 +99,13 @@ public final class WebhookRoutes extends RouteBuilder {
         from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
                 .routeId("ghl-webhook-intake")
                 .process(new GhlWebhookIntake(verifier(settings), gate(connector), connector.mapper(), writer, pending, counters,
-                        settings.getInt("intake.max-body-bytes", 262_144), settings.getLong("intake.max-pending", 100_000),
-                        settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
+                        maxBodyBytes, settings.getLong("intake.max-pending", 100_000), writeTimeout));
 
         from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
                 .routeId("connectif-webhook-intake")
                 .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
                         connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
-                        settings.getInt("intake.max-body-bytes", 262_144),
-                        settings.getDuration("intake.write-timeout", Duration.ofSeconds(5))));
+                        maxBodyBytes, writeTimeout));
 
         Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
                 connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
@@ -160,7 +160,7 @@ public final class WebhookRoutes extends RouteBuilder {
     }
 
     /** Puts {@link IntakeGuard} in front of every route of the HTTP server, before the body handler of each. */
-    private static void guardHttpServer(CamelContext camel, Settings settings, IntakeCounters counters) {
+    private static void guardHttpServer(CamelContext camel, Settings settings, int maxBodyBytes, IntakeCounters counters) {
         VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
                 .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
         if (router == null) {
@@ -173,7 +173,6 @@ public final class WebhookRoutes extends RouteBuilder {
             // what the heap holds
             server.getBodyHandler().setPreallocateBodyBuffer(true);
         }
-        int maxBodyBytes = settings.getInt("intake.max-body-bytes", 262_144);
         IntakeGuard guard = new IntakeGuard(router.vertx(), maxBodyBytes,
                 settings.getLong("intake.max-buffered-bytes", 16_777_216),
                 settings.getDuration("intake.read-timeout", Duration.ofSeconds(10)), counters);
