@@ -1,5 +1,7 @@
 package io.github.ghlconnectif.camel;
 
+import java.time.Duration;
+
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.rules.ContactFields;
@@ -12,12 +14,15 @@ import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.NoteSync;
 import io.github.ghlconnectif.sync.TaskContactResolver;
 import io.github.ghlconnectif.sync.TaskSync;
+import io.github.ghlconnectif.webhook.LimitedVertx;
 import io.github.ghlconnectif.writeback.WriteBack;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
@@ -48,6 +53,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         Connector connector = Connector.checked(Settings.of(context), metrics(context));
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);
+        bindHttpServerVertx(context, connector.settings());
         // the flows' decisions, called by name from the YAML routes
         FieldMapping mapping = connector.mapping();
         context.getRegistry().bind("contactSync", ContactSync.class,
@@ -75,5 +81,19 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         context.addRoutes(new MetricsRoutes());
         context.addRoutes(new HealthRoutes());
         context.addRoutes(new RuleRoutes());
+    }
+
+    /** The Vert.x instance Camel Main's HTTP server takes from the registry: idle connections closed, a cap on them. */
+    private static void bindHttpServerVertx(CamelContext context, Settings settings) throws Exception {
+        LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.getDuration("intake.idle-timeout", Duration.ofSeconds(60)),
+                settings.getInt("intake.max-connections", 1000));
+        context.getRegistry().bind("httpServerVertx", vertx);
+        // a Vert.x instance found in the registry is not closed by the server that uses it
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                vertx.close();
+            }
+        }, true, true);
     }
 }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.WebhookSigner;
@@ -131,6 +132,35 @@ class IntakeGuardTest {
         assertEquals("{\"status\":\"accepted\"}", fresh.body(), "stored before the answer");
         assertEquals("", read(first, Duration.ofSeconds(5)), "the oldest stalled read was cut");
         assertTrue(read(second, Duration.ofMillis(300)).startsWith("(still open"), "the younger one goes on");
+    }
+
+    @Test
+    void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
+        start(Map.of("intake.idle-timeout", "1s"));
+        Socket idle = open();
+
+        assertEquals("", read(idle, Duration.ofSeconds(10)), "closed by the server, without an answer");
+        assertEquals(200, connector.get("/health").statusCode());
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAndServedAgainOnceOthersClose() throws Exception {
+        start(Map.of("intake.max-connections", "3"));
+        List<Socket> held = List.of(open(), open(), open());
+        for (Socket socket : held) {
+            send(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        }
+        Await.until(() -> connector.bean("httpServerVertx", LimitedVertx.class).openConnections() == 3,
+                Duration.ofSeconds(5), "three connections held");
+
+        Socket beyond = open();
+        send(beyond, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertEquals("", read(beyond, Duration.ofSeconds(5)), "the fourth connection is closed unanswered");
+
+        held.get(0).close();
+        Await.until(() -> connector.bean("httpServerVertx", LimitedVertx.class).openConnections() == 2,
+                Duration.ofSeconds(5), "one connection gone");
+        assertEquals(200, connector.get("/health").statusCode());
     }
 
     @Test
