@@ -22,7 +22,7 @@ import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.support.LifecycleStrategySupport;
 
 /**
  * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
@@ -84,16 +84,17 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     }
 
     /** The Vert.x instance Camel Main's HTTP server takes from the registry: idle connections closed, a cap on them. */
-    private static void bindHttpServerVertx(CamelContext context, Settings settings) throws Exception {
+    private static void bindHttpServerVertx(CamelContext context, Settings settings) {
         LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.getDuration("intake.idle-timeout", Duration.ofSeconds(60)),
                 settings.getInt("intake.max-connections", 1000));
         context.getRegistry().bind("httpServerVertx", vertx);
-        // a Vert.x instance found in the registry is not closed by the server that uses it
-        context.addService(new ServiceSupport() {
+        // a Vert.x instance found in the registry is not closed by the server that uses it: closed once every service
+        // (the HTTP server among them) has stopped
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
-            protected void doStop() {
+            public void onContextStopped(CamelContext stopped) {
                 vertx.close();
             }
-        }, true, true);
+        });
     }
 }
