@@ -236,7 +236,8 @@ public final class WebhookRoutes extends RouteBuilder {
                 settings.getDuration("sync.poll-interval", Duration.ofMillis(500)),
                 settings.getInt("sync.retry.max-attempts", 10),
                 settings.getDuration("sync.retry.initial-delay", Duration.ofSeconds(1)),
-                settings.getDuration("sync.retry.max-delay", Duration.ofMinutes(5)));
+                settings.getDuration("sync.retry.max-delay", Duration.ofMinutes(5)),
+                settings.getDuration("sync.commit-delay", Duration.ofMillis(200)));
     }
 
     private static String defaultInstanceId() {

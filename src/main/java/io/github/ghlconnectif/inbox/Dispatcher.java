@@ -70,7 +70,7 @@ public final class Dispatcher extends ServiceSupport {
     /** How the dispatcher runs. */
     public record Options(String endpointUri, String connectifEndpointUri, String owner, int concurrency, int batchSize,
             Duration lease,
-            Duration pollInterval, int maxAttempts, Duration initialDelay, Duration maxDelay) {
+            Duration pollInterval, int maxAttempts, Duration initialDelay, Duration maxDelay, Duration commitDelay) {
     }
 
     private final Inbox inbox;
@@ -84,6 +84,7 @@ public final class Dispatcher extends ServiceSupport {
     private final ApiCalls apiCalls;
     private final DispatchStats stats;
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
     private final Map<String, AtomicLong> deadLettersByRoute = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Contacts handed to the workers and not finished (running or queued). */
@@ -100,6 +101,8 @@ public final class Dispatcher extends ServiceSupport {
      * (one commit per run, or fewer, was the cost), then releases their contacts.
      */
     private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
+    /** When the oldest run in {@link #ended} ended (System.nanoTime), 0 when none is waiting. */
+    private final AtomicLong firstEnded = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     /**
@@ -160,6 +163,11 @@ public final class Dispatcher extends ServiceSupport {
 
     public long retries() {
         return retries.get();
+    }
+
+    /** Store commits of ended runs since start (several runs can share one). */
+    public long commits() {
+        return commits.get();
     }
 
     public DispatchStats stats() {
@@ -234,7 +242,7 @@ public final class Dispatcher extends ServiceSupport {
                 // worker has a contact, wait until a quarter of the batch is free instead of doing both after each
                 // finished contact (finished rows are removed before the next claim, since they still hold their contact)
                 boolean busy = contactsInFlight.get() >= options.concurrency() && room < Math.max(1, options.batchSize() / 4);
-                if (!busy) {
+                if (!busy && commitDue(now)) {
                     commitEnded();
                 }
                 if (busy || targetDown.getAsBoolean()) {
@@ -242,7 +250,7 @@ public final class Dispatcher extends ServiceSupport {
                 }
                 List<InboxRow> rows = room > 0 ? inbox.claim(options.owner(), room, options.lease(), held) : List.of();
                 if (rows.isEmpty()) {
-                    await(options.pollInterval());
+                    await(untilCommitDue());
                 } else {
                     dispatch(rows);
                 }
@@ -251,6 +259,25 @@ public final class Dispatcher extends ServiceSupport {
                 await(options.pollInterval());
             }
         }
+    }
+
+    /**
+     * Whether the runs that ended are to be committed now: once the oldest waited {@code commitDelay}. At a trickle each
+     * run would otherwise be a commit (a write of the store file) of its own; the delay lets a few share one. Their
+     * contacts stay held meanwhile, and a run not committed at a crash runs again, as before.
+     */
+    private boolean commitDue(long now) {
+        long first = firstEnded.get();
+        return !ended.isEmpty() && (!running || first == 0 || now - first >= options.commitDelay().toNanos());
+    }
+
+    private Duration untilCommitDue() {
+        long first = firstEnded.get();
+        if (ended.isEmpty() || first == 0) {
+            return options.pollInterval();
+        }
+        long left = options.commitDelay().toNanos() - (System.nanoTime() - first);
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(left, options.pollInterval().toNanos())));
     }
 
     private void await(Duration timeout) {
@@ -286,6 +313,7 @@ public final class Dispatcher extends ServiceSupport {
                 } finally {
                     run.writes().end();
                     ended.add(run);
+                    firstEnded.compareAndSet(0, System.nanoTime());
                     inFlight.addAndGet(-contactRows.size());
                     contactsInFlight.decrementAndGet();
                     wake();
@@ -396,6 +424,7 @@ public final class Dispatcher extends ServiceSupport {
      * are handed back to run again (or dead-lettered after the last attempt).
      */
     private void commitEnded() {
+        firstEnded.set(0);
         List<Ended> runs = new ArrayList<>();
         for (Ended run = ended.poll(); run != null; run = ended.poll()) {
             runs.add(run);
@@ -405,6 +434,7 @@ public final class Dispatcher extends ServiceSupport {
         }
         try {
             inbox.commit(runs.stream().map(Ended::writes).toList(), runs.stream().flatMap(run -> run.succeeded().stream()).toList());
+            commits.incrementAndGet();
             runs.forEach(this::release);
             return;
         } catch (RuntimeException e) {
@@ -417,6 +447,7 @@ public final class Dispatcher extends ServiceSupport {
             try {
                 try {
                     inbox.commit(List.of(run.writes()), run.succeeded());
+                    commits.incrementAndGet();
                 } catch (RuntimeException e) {
                     giveBack(run, e);
                 }

@@ -35,11 +35,27 @@ public final class Inbox {
     private static final int PAGE = 256;
 
     private final Store store;
+    private final boolean exclusive;
     /** Where the next claim's walk starts: 0 for the head, else the last id the previous walk read. */
     private volatile long resumeAfter;
 
+    /** An inbox several instances may share: claims mark their rows, under the claim lock, for a lease. */
     public Inbox(Store store) {
+        this(store, false);
+    }
+
+    private Inbox(Store store, boolean exclusive) {
         this.store = store;
+        this.exclusive = exclusive;
+    }
+
+    /**
+     * The inbox of the only process that can open the store (the embedded H2 file): the dispatcher's contacts in
+     * flight, kept in memory, are all the claim needs, so a claim only reads, with no lock row, no marks and no lease
+     * to renew, and writes nothing to the file. A row another process marked claimed is left from before a restart.
+     */
+    public static Inbox exclusive(Store store) {
+        return new Inbox(store, true);
     }
 
     /**
@@ -96,6 +112,13 @@ public final class Inbox {
      */
     public List<InboxRow> claim(String owner, int max, Duration lease, Set<String> held) {
         Instant now = Instant.now();
+        if (exclusive) {
+            try (Connection connection = store.connection()) {
+                return claimable(connection, max, now, held);
+            } catch (SQLException e) {
+                throw new StoreException("Cannot claim inbox rows", e);
+            }
+        }
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
@@ -247,7 +270,7 @@ public final class Inbox {
 
     /** Extends the lease of the given rows (those this instance holds). */
     public void renewLeases(Collection<Long> ids, Duration lease) {
-        if (ids.isEmpty()) {
+        if (exclusive || ids.isEmpty()) {
             return;
         }
         OffsetDateTime until = utc(Instant.now().plus(lease));
@@ -311,7 +334,7 @@ public final class Inbox {
                         }
                         boolean waiting = "pending".equals(result.getString("status"))
                                 ? result.getObject("next_attempt_at", OffsetDateTime.class).toInstant().isAfter(now)
-                                : !result.getObject("lease_until", OffsetDateTime.class).toInstant().isBefore(now);
+                                : !exclusive && !result.getObject("lease_until", OffsetDateTime.class).toInstant().isBefore(now);
                         if (waiting || (from > 0 && !taking.contains(contact) && hasEarlierRow(first, contact, last))) {
                             skipped.add(contact);
                             continue;

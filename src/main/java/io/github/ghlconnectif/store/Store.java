@@ -33,10 +33,12 @@ public final class Store implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
+    private final boolean embedded;
 
-    private Store(HikariDataSource dataSource, boolean postgres) {
+    private Store(HikariDataSource dataSource, boolean postgres, boolean embedded) {
         this.dataSource = dataSource;
         this.postgres = postgres;
+        this.embedded = embedded;
     }
 
     /** Opens the pool and brings the schema up to date. */
@@ -68,7 +70,7 @@ public final class Store implements AutoCloseable {
         if (file != null) {
             ownerOnlyFiles(file);
         }
-        return new Store(dataSource, postgres);
+        return new Store(dataSource, postgres, file != null && !url.toUpperCase().contains(";AUTO_SERVER=TRUE"));
     }
 
     public DataSource dataSource() {
@@ -81,6 +83,11 @@ public final class Store implements AutoCloseable {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /** An H2 file only this process can open (H2 locks it): no other instance can share its inbox. */
+    public boolean isEmbedded() {
+        return embedded;
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

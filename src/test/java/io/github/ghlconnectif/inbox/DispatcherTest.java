@@ -196,6 +196,28 @@ class DispatcherTest {
         assertFalse(recorder.overlap.get(), "two events of one contact ran at once");
     }
 
+    @Test
+    void runsThatEndWithinTheCommitDelayShareOneCommit() throws Exception {
+        assertTrue(commitsFor10TrickledEvents(Duration.ofMillis(600)) <= 2, "10 runs ended within the delay");
+        assertTrue(commitsFor10TrickledEvents(Duration.ZERO) >= 5, "without a delay each run commits as it ends");
+    }
+
+    /** Ten events of ten contacts, 20 ms apart: the commits of their runs. */
+    private long commitsFor10TrickledEvents(Duration commitDelay) throws Exception {
+        Inbox inbox = inbox();
+        recorder.expect(10);
+        Dispatcher dispatcher = startDispatcher(inbox, "one", commitDelay);
+        for (int i = 0; i < 10; i++) {
+            inbox.accept(List.of(event("t" + commitDelay.toMillis() + "-" + i, "NoteCreate", "n" + i, 0)));
+            dispatcher.wake();
+            Thread.sleep(20);
+        }
+        assertTrue(recorder.done.await(10, TimeUnit.SECONDS));
+        awaitEmpty(inbox);
+        dispatcher.stop();
+        return dispatcher.commits();
+    }
+
     private Inbox inbox() {
         url = TestDatabases.url(kind, workDir);
         return new Inbox(newStore());
@@ -212,6 +234,10 @@ class DispatcherTest {
     }
 
     private void startDispatcher(Inbox inbox, String owner) throws Exception {
+        startDispatcher(inbox, owner, Duration.ofMillis(20));
+    }
+
+    private Dispatcher startDispatcher(Inbox inbox, String owner, Duration commitDelay) throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -224,9 +250,10 @@ class DispatcherTest {
         Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of, () -> false,
                 text -> text,
                 new Dispatcher.Options("direct:flow", "direct:flow", owner, 8, 50, Duration.ofSeconds(30), Duration.ofMillis(50), 5,
-                        Duration.ofMillis(50), Duration.ofMillis(200)), new ApiCalls());
+                        Duration.ofMillis(50), Duration.ofMillis(200), commitDelay), new ApiCalls());
         dispatcher.start();
         open.add(dispatcher::stop);
+        return dispatcher;
     }
 
     /** The flow has seen every event; the dispatcher removes the rows right after. */

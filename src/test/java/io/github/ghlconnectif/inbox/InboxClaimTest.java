@@ -1,9 +1,13 @@
 package io.github.ghlconnectif.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,6 +89,23 @@ class InboxClaimTest {
         List<String> afterLease = names(inbox.claim("a", 10, LEASE, Set.of()));
         assertEquals(List.of("c1:0", "c1:1"), afterLease);
         assertTrue(inbox.claim("a", 10, LEASE, Set.of()).isEmpty());
+    }
+
+    @Test
+    void anExclusiveInboxClaimsWithoutWritingAndTakesARowLeftClaimedByAnEarlierProcess() throws Exception {
+        open();
+        inbox.accept(List.of(event("c1", 0), event("c2", 0)));
+        assertEquals(List.of("c1:0"), names(inbox.claim("earlier", 1, LEASE, Set.of())), "marked, leased for a minute");
+        Inbox exclusive = Inbox.exclusive(store);
+
+        assertEquals(List.of("c1:0", "c2:0"), names(exclusive.claim("now", 10, LEASE, Set.of())));
+        assertEquals(List.of("c2:0"), names(exclusive.claim("now", 10, LEASE, Set.of("c1"))), "held in memory is all it skips");
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT status, claimed_by FROM inbox WHERE contact_key = 'c2'")) {
+            assertTrue(rows.next());
+            assertEquals("pending", rows.getString(1), "an exclusive claim writes nothing");
+            assertNull(rows.getString(2));
+        }
     }
 
     private void open() {

@@ -133,7 +133,7 @@ class RunTransactionTest {
         open.add(camel);
         Dispatcher dispatcher = new Dispatcher(inbox, camel, new ObjectMapper(), new AtomicLong(), Set::of, () -> false,
                 text -> text, new Dispatcher.Options("direct:flow", "direct:flow", "one", 4, 50, Duration.ofSeconds(30),
-                        Duration.ofMillis(50), 5, Duration.ofMillis(50), Duration.ofMillis(200)), new ApiCalls());
+                        Duration.ofMillis(50), 5, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofMillis(20)), new ApiCalls());
         dispatcher.start();
         open.add(dispatcher::stop);
     }
