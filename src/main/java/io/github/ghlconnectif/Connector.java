@@ -1,5 +1,6 @@
 package io.github.ghlconnectif;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +34,7 @@ import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.ghl.GhlIds;
+import io.github.ghlconnectif.http.BlockingHttpClient;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.ServedLocations;
 import io.github.ghlconnectif.store.Store;
@@ -256,7 +258,7 @@ public final class Connector implements Service {
 
     public synchronized Inbox inbox() {
         if (inbox == null) {
-            inbox = new Inbox(store());
+            inbox = store().isEmbedded() ? Inbox.exclusive(store()) : new Inbox(store());
         }
         return inbox;
     }
@@ -385,10 +387,7 @@ public final class Connector implements Service {
 
     private synchronized HttpClient http() {
         if (http == null) {
-            http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(settings.getDuration("ghl.http.connect-timeout", Duration.ofSeconds(10)))
-                    .build();
+            http = new BlockingHttpClient(settings.getDuration("ghl.http.connect-timeout", Duration.ofSeconds(10)));
         }
         return http;
     }
@@ -400,6 +399,14 @@ public final class Connector implements Service {
 
     @Override
     public synchronized void stop() {
+        if (http instanceof BlockingHttpClient blocking) {
+            try {
+                blocking.close();
+            } catch (IOException e) {
+                // closing idle pooled connections: nothing to lose
+            }
+            http = null;
+        }
         if (store != null) {
             store.close();
             store = null;
