@@ -31,14 +31,42 @@ public final class Settings {
         return lookup.apply(key).map(String::trim).filter(value -> !value.isEmpty());
     }
 
+    /** The value of {@code option}, else its default; only for options that have one. */
+    public <T> T get(Option<T> option) {
+        if (option.defaultText() == null) {
+            throw new IllegalStateException(option.key() + " has no default: read it with optional or require");
+        }
+        return optional(option.key()).map(option::parse).orElseGet(() -> option.parse(option.defaultText()));
+    }
+
+    /** The value of {@code option}, else its default; empty when neither is set. */
+    public <T> Optional<T> optional(Option<T> option) {
+        return optional(option.key()).or(() -> Optional.ofNullable(option.defaultText()).filter(text -> !text.isBlank()))
+                .map(option::parse);
+    }
+
+    /** A value the connector cannot work without when {@code whenNeeded}; the error names the property, never a value. */
+    public <T> T require(Option<T> option, String whenNeeded) {
+        return optional(option).orElseThrow(() -> missing(option.key(), whenNeeded));
+    }
+
+    /** The value as written, else the default as declared: for messages that show it as the user wrote it. */
+    public String written(Option<?> option) {
+        return optional(option.key()).orElse(option.defaultText());
+    }
+
     public String get(String key, String defaultValue) {
         return optional(key).orElse(defaultValue);
     }
 
     /** A required value; the error names the property and its environment variable, never a value. */
     public String require(String key, String whenNeeded) {
-        return optional(key).orElseThrow(() -> new ConfigurationException(
-                "Missing property " + key + " (environment variable " + environmentName(key) + "): " + whenNeeded));
+        return optional(key).orElseThrow(() -> missing(key, whenNeeded));
+    }
+
+    private static ConfigurationException missing(String key, String whenNeeded) {
+        return new ConfigurationException(
+                "Missing property " + key + " (environment variable " + environmentName(key) + "): " + whenNeeded);
     }
 
     public int getInt(String key, int defaultValue) {
