@@ -2,6 +2,7 @@ package io.github.ghlconnectif.camel;
 
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.rules.ContactFields;
 import io.github.ghlconnectif.rules.Rules;
 import io.github.ghlconnectif.sync.AppointmentSync;
@@ -54,7 +55,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 () -> new ContactSync(connector.syncStates(), mapping, connector.mapper()));
         context.getRegistry().bind("taskSync", TaskSync.class, () -> new TaskSync(connector.syncStates()));
         context.getRegistry().bind("taskContactResolver", TaskContactResolver.class, () -> new TaskContactResolver(
-                connector.ghl(), connector.settings().getInt("sync.task-resolve.contacts", 20)));
+                connector.ghl(), connector.settings().get(SyncOptions.TASK_RESOLVE_CONTACTS)));
         context.getRegistry().bind("noteSync", NoteSync.class, () -> new NoteSync(connector.syncStates()));
         context.getRegistry().bind("appointmentSync", AppointmentSync.class,
                 () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));
