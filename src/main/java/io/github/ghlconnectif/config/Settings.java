@@ -115,7 +115,7 @@ public final class Settings {
 
     /** The error for a value of the wrong kind; secrets are never repeated. */
     public static ConfigurationException invalid(String key, String value, String expected) {
-        String shown = SecretMasker.SECRET_PROPERTIES.contains(key) ? "" : ", not '" + value + "'";
+        String shown = Options.find(key).map(Option::secret).orElse(false) ? "" : ", not '" + value + "'";
         return new ConfigurationException(named(key) + " must be " + expected + shown);
     }
 
