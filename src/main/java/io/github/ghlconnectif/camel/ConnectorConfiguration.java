@@ -1,6 +1,8 @@
 package io.github.ghlconnectif.camel;
 
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.Option;
+import io.github.ghlconnectif.config.Options;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.rules.ContactFields;
@@ -19,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
@@ -44,8 +47,21 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         return registry;
     }
 
+    /**
+     * The declared defaults as Camel's initial properties, which every other source overrides: the placeholders of the
+     * YAML flows ({@code {{rules.vip-to-workflow.enabled}}}) resolve to them when nothing sets the property.
+     */
+    static void declaredDefaults(PropertiesComponent properties) {
+        for (Option<?> option : Options.all()) {
+            if (option.defaultText() != null && properties.resolveProperty(option.key()).isEmpty()) {
+                properties.addInitialProperty(option.key(), option.defaultText());
+            }
+        }
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        declaredDefaults(context.getPropertiesComponent());
         Connector connector = Connector.checked(Settings.of(context), metrics(context));
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);

@@ -1,8 +1,6 @@
 package io.github.ghlconnectif.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 
 import io.github.ghlconnectif.store.Store;
 
@@ -40,19 +37,6 @@ public final class ConfigurationCheck {
         check.port();
         check.storeFolder();
         return check.errors;
-    }
-
-    /** The defaults in the jar's application.properties: every property the connector documents. */
-    public static Properties bundledDefaults() {
-        Properties defaults = new Properties();
-        try (InputStream in = ConfigurationCheck.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return defaults;
     }
 
     private void tokens() {
