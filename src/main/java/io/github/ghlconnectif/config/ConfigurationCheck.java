@@ -16,8 +16,8 @@ import io.github.ghlconnectif.store.Store;
 
 /**
  * The configuration mistakes the connector can see before it starts, all found in one pass: a value that its
- * declaration ({@link Options}) refuses (of the wrong kind, outside its range or choices), a token pasted in the wrong
- * form, an HTTP port in use, a store folder that cannot hold the embedded store.
+ * declaration ({@link Options}) refuses (of the wrong kind, outside its range or choices, a token pasted in the wrong
+ * form), an HTTP port in use, a store folder that cannot hold the embedded store.
  */
 public final class ConfigurationCheck {
 
@@ -33,19 +33,9 @@ public final class ConfigurationCheck {
         ConfigurationCheck check = new ConfigurationCheck(settings);
         Options.all().stream().sorted(Comparator.comparing(Option::key))
                 .forEach(option -> check.collect(() -> settings.optional(option)));
-        check.tokens();
         check.port();
         check.storeFolder();
         return check.errors;
-    }
-
-    private void tokens() {
-        settings.optional(GhlOptions.PRIVATE_TOKEN).filter(token -> token.regionMatches(true, 0, "Bearer ", 0, 7))
-                .ifPresent(token -> errors.add(Settings.named(GhlOptions.PRIVATE_TOKEN.key())
-                        + " must be the token alone, without 'Bearer ' in front"));
-        settings.optional(ConnectifOptions.API_KEY).filter(key -> key.indexOf(':') <= 0 || key.endsWith(":"))
-                .ifPresent(key -> errors.add(Settings.named(ConnectifOptions.API_KEY.key())
-                        + " must be written 'Key Id:Key Secret', both parts joined by ':', as Connectif shows them"));
     }
 
     private void port() {

@@ -9,7 +9,9 @@ public final class ConnectifOptions {
     public static final Option<String> BASE_URL = Option.text("connectif.base-url", "https://api.connectif.cloud",
             "Connectif API base URL");
     public static final Option<String> API_KEY = Option.text("connectif.api-key", null,
-            "Connectif API key, `Key Id:Key Secret`; required").asSecret();
+            "Connectif API key, `Key Id:Key Secret`; required").asSecret()
+            .within(key -> key.indexOf(':') > 0 && !key.endsWith(":"),
+                    "written 'Key Id:Key Secret', both parts joined by ':', as Connectif shows them");
     public static final Option<Duration> HTTP_TIMEOUT = Option.duration("connectif.http.timeout", "30s",
             "timeout of one Connectif request");
     public static final Option<Integer> RATE_LIMITED_ATTEMPTS = Option.whole("connectif.retry.rate-limited-attempts",

@@ -20,7 +20,8 @@ public final class GhlOptions {
     public static final Option<String> LOCATION_ID = Option.text("ghl.location-id", null,
             "the location of the private token; the default location of `call` and of routes");
     public static final Option<String> PRIVATE_TOKEN = Option.text("ghl.private-token", null,
-            "private integration token (`private-token` mode)").asSecret();
+            "private integration token (`private-token` mode)").asSecret()
+            .within(token -> !token.regionMatches(true, 0, "Bearer ", 0, 7), "the token alone, without 'Bearer ' in front");
     public static final Option<String> PRIVATE_TOKEN_SCOPES = Option.text("ghl.private-token.scopes", null,
             "space-separated scopes of the private token; empty: not checked locally");
     public static final Option<String> CLIENT_ID = Option.text("ghl.oauth.client-id", null,

@@ -87,6 +87,16 @@ class OptionsTest {
     }
 
     @Test
+    void tokensPastedInTheWrongFormAreRefusedWithoutRepeatingThem() {
+        Settings settings = settings(Map.of("ghl.private-token", "bearer pit-secret-1", "connectif.api-key", "cnf-secret-2:"));
+        assertEquals("ghl.private-token (GHL_PRIVATE_TOKEN) must be the token alone, without 'Bearer ' in front",
+                assertThrows(ConfigurationException.class, () -> settings.optional(GhlOptions.PRIVATE_TOKEN)).getMessage());
+        assertEquals("connectif.api-key (CONNECTIF_API_KEY) must be written 'Key Id:Key Secret', both parts joined by ':',"
+                + " as Connectif shows them", assertThrows(ConfigurationException.class,
+                        () -> settings.require(ConnectifOptions.API_KEY, "needed")).getMessage());
+    }
+
+    @Test
     void aSecretIsNeverRepeatedInAnError() {
         Option<Integer> secret = Option.whole("x.secret", null, 0, "a secret number").asSecret();
         assertEquals("x.secret (X_SECRET) must be a whole number",
