@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.ghlconnectif.config.ConnectifOptions;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlOperation;
@@ -40,7 +42,7 @@ public final class AccessCheck {
 
     public AccessCheck(Connector connector) {
         this.connector = connector;
-        this.setupDone = !connector.settings().getBoolean("connectif.setup-on-start", true);
+        this.setupDone = !connector.settings().get(ConnectifOptions.SETUP_ON_START);
     }
 
     /** One round of checks, skipped once everything has worked. */
@@ -166,6 +168,6 @@ public final class AccessCheck {
     }
 
     private String period() {
-        return connector.settings().get("sync.access-check.period", "1m");
+        return connector.settings().written(SyncOptions.ACCESS_CHECK_PERIOD);
     }
 }

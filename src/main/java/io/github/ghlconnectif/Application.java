@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
@@ -12,8 +11,9 @@ import io.github.ghlconnectif.cli.BackfillCommand;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.cli.SetupCommand;
-import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.Option;
+import io.github.ghlconnectif.config.Options;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.sandbox.Sandbox;
 import org.apache.camel.main.Main;
@@ -79,13 +79,13 @@ public final class Application {
 
     /**
      * Camel Main reads environment variables for our own keys but not for every {@code camel.*} key (such as
-     * {@code CAMEL_SERVER_PORT}), so each key of the bundled properties is looked up in the environment here. As in
-     * Camel's own lookup, the environment wins over a {@code -D} system property.
+     * {@code CAMEL_SERVER_PORT}), so each declared key is looked up in the environment here. As in Camel's own lookup,
+     * the environment wins over a {@code -D} system property.
      */
     static Map<String, String> environmentOverrides() {
-        Properties defaults = ConfigurationCheck.bundledDefaults();
         Map<String, String> overrides = new TreeMap<>();
-        for (String key : defaults.stringPropertyNames()) {
+        for (Option<?> option : Options.all()) {
+            String key = option.key();
             String value = System.getenv(Settings.environmentName(key));
             if (value != null) {
                 overrides.put(key, value);

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -26,6 +27,11 @@ import io.github.ghlconnectif.auth.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.ConnectifOptions;
+import io.github.ghlconnectif.config.GhlOptions;
+import io.github.ghlconnectif.config.Option;
+import io.github.ghlconnectif.config.StoreOptions;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.config.Settings;
@@ -52,8 +58,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class Connector implements Service {
 
-    public static final String MODE_OAUTH = "oauth";
-    public static final String MODE_PRIVATE_TOKEN = "private-token";
+    public static final String MODE_OAUTH = GhlOptions.MODE_OAUTH;
+    public static final String MODE_PRIVATE_TOKEN = GhlOptions.MODE_PRIVATE_TOKEN;
     /** GHL marketplace client ids are the app id (24 hex digits), a dash and a suffix. */
     private static final Pattern CLIENT_ID = Pattern.compile("([0-9a-f]{24})-[A-Za-z0-9]+");
 
@@ -87,10 +93,10 @@ public final class Connector implements Service {
     public Connector(Settings settings, MeterRegistry metrics) {
         this.settings = settings;
         this.apiCalls = new ApiCalls(metrics);
-        this.authMode = settings.getChoice("ghl.auth.mode", MODE_OAUTH, ConfigurationCheck.CHOICES.get("ghl.auth.mode"));
-        this.rateBudgets = new RateBudgets(share(settings));
-        int threshold = settings.getInt("sync.circuit.failure-threshold", 5);
-        Duration openFor = settings.getDuration("sync.circuit.open-for", Duration.ofSeconds(30));
+        this.authMode = settings.get(GhlOptions.AUTH_MODE);
+        this.rateBudgets = new RateBudgets(settings.get(SyncOptions.BACKFILL_BUDGET_SHARE));
+        int threshold = settings.get(SyncOptions.FAILURE_THRESHOLD);
+        Duration openFor = settings.get(SyncOptions.OPEN_FOR);
         this.ghlBreaker = new CircuitBreaker("GHL", threshold, openFor);
         this.connectifBreaker = new CircuitBreaker("Connectif", threshold, openFor);
     }
@@ -145,12 +151,16 @@ public final class Connector implements Service {
         ConfigurationCheck.collect(errors, this::locationZone);
         ConfigurationCheck.collect(errors, this::contactDeleteMode);
         ConfigurationCheck.collect(errors, this::appId);
-        for (String key : new String[] {"ghl.location-id", "ghl.allowed-locations", "ghl.allowed-companies"}) {
-            if (!settings.getSet(key).stream().allMatch(GhlIds::valid)) {
-                errors.add(Settings.named(key) + " must hold GHL ids (letters, digits, _ and -, up to "
+        Map<Option<?>, Set<String>> ids = new LinkedHashMap<>();
+        ids.put(GhlOptions.LOCATION_ID, settings.optional(GhlOptions.LOCATION_ID).map(Set::of).orElse(Set.of()));
+        ids.put(GhlOptions.ALLOWED_LOCATIONS, settings.get(GhlOptions.ALLOWED_LOCATIONS));
+        ids.put(GhlOptions.ALLOWED_COMPANIES, settings.get(GhlOptions.ALLOWED_COMPANIES));
+        ids.forEach((option, values) -> {
+            if (!values.stream().allMatch(GhlIds::valid)) {
+                errors.add(Settings.named(option.key()) + " must hold GHL ids (letters, digits, _ and -, up to "
                         + GhlIds.MAX_LENGTH + " characters)");
             }
-        }
+        });
         if (openStore && errors.isEmpty()) {
             try {
                 store();
@@ -163,11 +173,7 @@ public final class Connector implements Service {
 
     /** {@code sync.contact-delete}: {@code flag} (the default, non-destructive) or {@code delete}. */
     public String contactDeleteMode() {
-        String mode = settings.get("sync.contact-delete", "flag").trim();
-        if (!mode.equals("flag") && !mode.equals("delete")) {
-            throw new ConfigurationException("sync.contact-delete must be flag or delete, got '" + mode + "'");
-        }
-        return mode;
+        return settings.get(SyncOptions.CONTACT_DELETE);
     }
 
     public Settings settings() {
@@ -182,18 +188,9 @@ public final class Connector implements Service {
         return authMode.equals(MODE_OAUTH);
     }
 
-    private static double share(Settings settings) {
-        String key = "sync.backfill.budget-share";
-        double share = settings.getDouble(key, 0.5);
-        if (share > 0 && share <= 1) {
-            return share;
-        }
-        throw Settings.invalid(key, settings.get(key, ""), "a number above 0 and at most 1");
-    }
-
     /** The location used when a call names none. */
     public Optional<String> defaultLocationId() {
-        return settings.optional("ghl.location-id");
+        return settings.optional(GhlOptions.LOCATION_ID);
     }
 
     /**
@@ -202,11 +199,11 @@ public final class Connector implements Service {
      * webhooks is not checked.
      */
     public Optional<String> appId() {
-        Optional<String> configured = settings.optional("ghl.oauth.app-id");
+        Optional<String> configured = settings.optional(GhlOptions.APP_ID);
         if (configured.isPresent() || !isOAuth()) {
             return configured;
         }
-        Matcher clientId = CLIENT_ID.matcher(settings.get("ghl.oauth.client-id", ""));
+        Matcher clientId = CLIENT_ID.matcher(settings.optional(GhlOptions.CLIENT_ID).orElse(""));
         if (clientId.matches()) {
             return Optional.of(clientId.group(1));
         }
@@ -218,7 +215,7 @@ public final class Connector implements Service {
     public synchronized ServedLocations servedLocations() {
         if (servedLocations == null) {
             servedLocations = new ServedLocations(defaultLocationId(), isOAuth() ? locations() : null,
-                    settings.getSet("ghl.allowed-locations"), settings.getSet("ghl.allowed-companies"));
+                    settings.get(GhlOptions.ALLOWED_LOCATIONS), settings.get(GhlOptions.ALLOWED_COMPANIES));
         }
         return servedLocations;
     }
@@ -242,9 +239,9 @@ public final class Connector implements Service {
 
     public synchronized Store store() {
         if (store == null) {
-            store = Store.open(settings.get("store.url", "jdbc:h2:file:./data/ghl-connectif-sync"),
-                    settings.get("store.username", ""), settings.get("store.password", ""),
-                    settings.getInt("store.pool-size", 10), settings.getDuration("store.connect-timeout", Duration.ofSeconds(10)));
+            store = Store.open(settings.get(StoreOptions.URL), settings.get(StoreOptions.USERNAME),
+                    settings.get(StoreOptions.PASSWORD), settings.get(StoreOptions.POOL_SIZE),
+                    settings.get(StoreOptions.CONNECT_TIMEOUT));
         }
         return store;
     }
@@ -272,7 +269,7 @@ public final class Connector implements Service {
 
     public synchronized OwnWrites ownWrites() {
         if (ownWrites == null) {
-            ownWrites = new OwnWrites(store(), settings.getDuration("connectif.echo-window", Duration.ofHours(1)));
+            ownWrites = new OwnWrites(store(), settings.get(ConnectifOptions.ECHO_WINDOW));
         }
         return ownWrites;
     }
@@ -280,33 +277,26 @@ public final class Connector implements Service {
     public synchronized ConnectifClient connectif() {
         if (connectif == null) {
             connectif = new ConnectifClient(connectifBaseUrl(),
-                    settings.require("connectif.api-key", "the Connectif API key (Key Id:Key Secret) the flows write with"),
-                    http(), settings.getDuration("connectif.http.timeout", Duration.ofSeconds(30)),
-                    settings.getInt("connectif.retry.rate-limited-attempts", 5),
-                    settings.getDuration("connectif.rate-limit-pause", Duration.ofSeconds(15)), mapper, connectifBreaker,
+                    settings.require(ConnectifOptions.API_KEY, "the Connectif API key (Key Id:Key Secret) the flows write with"),
+                    http(), settings.get(ConnectifOptions.HTTP_TIMEOUT), settings.get(ConnectifOptions.RATE_LIMITED_ATTEMPTS),
+                    settings.get(ConnectifOptions.RATE_LIMIT_PAUSE), mapper, connectifBreaker,
                     apiCalls);
         }
         return connectif;
     }
 
     public ConnectifSetup connectifSetup() {
-        return new ConnectifSetup(connectif(), store(), settings.optional("connectif.webhook.public-url").orElse(null),
-                settings.optional("connectif.webhook.token").orElse(null));
+        return new ConnectifSetup(connectif(), store(), settings.optional(ConnectifOptions.WEBHOOK_PUBLIC_URL).orElse(null),
+                settings.optional(ConnectifOptions.WEBHOOK_TOKEN).orElse(null));
     }
 
     /** {@code ./mapping.yaml} where the connector starts, else the copy in the jar. */
     public FieldMapping mapping() {
-        return FieldMapping.load(Path.of(settings.get("sync.mapping-file", "mapping.yaml")),
-                settings.get(FieldMapping.OPT_IN_PROPERTY, ""));
+        return FieldMapping.load(Path.of(settings.get(SyncOptions.MAPPING_FILE)), settings.get(SyncOptions.CONSENT_OPT_IN));
     }
 
     public ZoneId locationZone() {
-        try {
-            return ZoneId.of(settings.get("ghl.location-timezone", "UTC"));
-        } catch (DateTimeException e) {
-            throw Settings.invalid("ghl.location-timezone", settings.get("ghl.location-timezone", ""),
-                    "a time zone id like Europe/Madrid");
-        }
+        return settings.get(GhlOptions.LOCATION_TIMEZONE);
     }
 
     public synchronized OAuthTokenProvider oauthTokens() {
@@ -315,7 +305,7 @@ public final class Connector implements Service {
         }
         if (oauthTokens == null) {
             oauthTokens = new OAuthTokenProvider(new TokenStore(store(), cipher()), locations(), oauthClient(),
-                    settings.getDuration("ghl.oauth.refresh-ahead", Duration.ofMinutes(5)));
+                    settings.get(GhlOptions.REFRESH_AHEAD));
         }
         return oauthTokens;
     }
@@ -323,7 +313,7 @@ public final class Connector implements Service {
     /** The states of OAuth installs, signed with a key derived from {@code store.secret-key}. */
     public synchronized OAuthStates oauthStates() {
         if (oauthStates == null) {
-            oauthStates = new OAuthStates(store(), settings.require("store.secret-key",
+            oauthStates = new OAuthStates(store(), settings.require(StoreOptions.SECRET_KEY,
                     "the key that signs OAuth install states and encrypts stored tokens; generate one with: openssl rand -base64 32"),
                     Clock.systemUTC());
         }
@@ -333,9 +323,9 @@ public final class Connector implements Service {
     public synchronized GhlOAuthClient oauthClient() {
         if (oauthClient == null) {
             String why = "needed when ghl.auth.mode=oauth";
-            oauthClient = new GhlOAuthClient(baseUrl(), apiVersion(), settings.require("ghl.oauth.client-id", why),
-                    settings.require("ghl.oauth.client-secret", why),
-                    settings.optional("ghl.oauth.redirect-uri").orElse(null), http(), timeout(), mapper);
+            oauthClient = new GhlOAuthClient(baseUrl(), apiVersion(), settings.require(GhlOptions.CLIENT_ID, why),
+                    settings.require(GhlOptions.CLIENT_SECRET, why),
+                    settings.optional(GhlOptions.REDIRECT_URI).orElse(null), http(), timeout(), mapper);
         }
         return oauthClient;
     }
@@ -345,14 +335,15 @@ public final class Connector implements Service {
             return oauthTokens();
         }
         String why = "needed when ghl.auth.mode=private-token";
-        return new PrivateTokenProvider(settings.require("ghl.location-id", why), settings.require("ghl.private-token", why),
-                StoredToken.scopes(settings.get("ghl.private-token.scopes", "")));
+        return new PrivateTokenProvider(settings.require(GhlOptions.LOCATION_ID, why),
+                settings.require(GhlOptions.PRIVATE_TOKEN, why),
+                StoredToken.scopes(settings.optional(GhlOptions.PRIVATE_TOKEN_SCOPES).orElse(null)));
     }
 
     public synchronized GhlClient ghl() {
         if (ghl == null) {
             ghl = new GhlClient(baseUrl(), apiVersion(), tokenProvider(), rateBudgets, http(), timeout(),
-                    settings.getInt("ghl.retry.rate-limited-attempts", 5), mapper, ghlBreaker, apiCalls);
+                    settings.get(GhlOptions.RATE_LIMITED_ATTEMPTS), mapper, ghlBreaker, apiCalls);
         }
         return ghl;
     }
@@ -365,29 +356,29 @@ public final class Connector implements Service {
     }
 
     public String connectifBaseUrl() {
-        return settings.get("connectif.base-url", "https://api.connectif.cloud");
+        return settings.get(ConnectifOptions.BASE_URL);
     }
 
     public String baseUrl() {
-        return settings.get("ghl.base-url", "https://services.leadconnectorhq.com");
+        return settings.get(GhlOptions.BASE_URL);
     }
 
     private String apiVersion() {
-        return settings.get("ghl.api-version", "2021-07-28");
+        return settings.get(GhlOptions.API_VERSION);
     }
 
     private Duration timeout() {
-        return settings.getDuration("ghl.http.timeout", Duration.ofSeconds(30));
+        return settings.get(GhlOptions.HTTP_TIMEOUT);
     }
 
     private TokenCipher cipher() {
-        return new TokenCipher(settings.require("store.secret-key",
+        return new TokenCipher(settings.require(StoreOptions.SECRET_KEY,
                 "the key that encrypts stored OAuth tokens; generate one with: openssl rand -base64 32"));
     }
 
     private synchronized HttpClient http() {
         if (http == null) {
-            http = new BlockingHttpClient(settings.getDuration("ghl.http.connect-timeout", Duration.ofSeconds(10)));
+            http = new BlockingHttpClient(settings.get(GhlOptions.CONNECT_TIMEOUT));
         }
         return http;
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.AdminOptions;
 import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
@@ -30,7 +31,7 @@ public final class AdminRoutes extends RouteBuilder {
     public void configure() {
         Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
                 Connector.class);
-        Optional<String> token = connector.settings().optional("admin.token");
+        Optional<String> token = connector.settings().optional(AdminOptions.TOKEN);
         DeadLetters deadLetters = new DeadLetters(connector.store());
 
         admin("GET", "/admin/dead-letters", "admin-dead-letters-list", token, exchange -> {

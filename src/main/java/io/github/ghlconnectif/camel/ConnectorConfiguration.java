@@ -1,9 +1,11 @@
 package io.github.ghlconnectif.camel;
 
-import java.time.Duration;
-
 import io.github.ghlconnectif.Connector;
+import io.github.ghlconnectif.config.IntakeOptions;
+import io.github.ghlconnectif.config.Option;
+import io.github.ghlconnectif.config.Options;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.rules.ContactFields;
 import io.github.ghlconnectif.rules.Rules;
 import io.github.ghlconnectif.sync.AppointmentSync;
@@ -23,6 +25,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The connector's Java side, named by {@code camel.main.configuration-classes} so that Camel Main and Camel JBang's
@@ -48,8 +51,21 @@ public final class ConnectorConfiguration implements CamelConfiguration {
         return registry;
     }
 
+    /**
+     * The declared defaults as Camel's initial properties, which every other source overrides: the placeholders of the
+     * YAML flows ({@code {{rules.vip-to-workflow.enabled}}}) resolve to them when nothing sets the property.
+     */
+    static void declaredDefaults(PropertiesComponent properties) {
+        for (Option<?> option : Options.all()) {
+            if (option.defaultText() != null && properties.resolveProperty(option.key()).isEmpty()) {
+                properties.addInitialProperty(option.key(), option.defaultText());
+            }
+        }
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        declaredDefaults(context.getPropertiesComponent());
         Connector connector = Connector.checked(Settings.of(context), metrics(context));
         context.getRegistry().bind(CONNECTOR, connector);
         context.addService(connector, true, true);
@@ -60,7 +76,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
                 () -> new ContactSync(connector.syncStates(), mapping, connector.mapper()));
         context.getRegistry().bind("taskSync", TaskSync.class, () -> new TaskSync(connector.syncStates()));
         context.getRegistry().bind("taskContactResolver", TaskContactResolver.class, () -> new TaskContactResolver(
-                connector.ghl(), connector.settings().getInt("sync.task-resolve.contacts", 20)));
+                connector.ghl(), connector.settings().get(SyncOptions.TASK_RESOLVE_CONTACTS)));
         context.getRegistry().bind("noteSync", NoteSync.class, () -> new NoteSync(connector.syncStates()));
         context.getRegistry().bind("appointmentSync", AppointmentSync.class,
                 () -> new AppointmentSync(connector.syncStates(), connector.locationZone()));
@@ -85,8 +101,8 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
     /** The Vert.x instance Camel Main's HTTP server takes from the registry: idle connections closed, a cap on them. */
     private static void bindHttpServerVertx(CamelContext context, Settings settings) {
-        LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.getDuration("intake.idle-timeout", Duration.ofSeconds(60)),
-                settings.getInt("intake.max-connections", 1000));
+        LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.get(IntakeOptions.IDLE_TIMEOUT),
+                settings.get(IntakeOptions.MAX_CONNECTIONS));
         context.getRegistry().bind("httpServerVertx", vertx);
         // a Vert.x instance found in the registry is not closed by the server that uses it: closed once every service
         // (the HTTP server among them) has stopped

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.auth.StoredToken;
+import io.github.ghlconnectif.config.SyncOptions;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -23,7 +24,8 @@ public final class HealthRoutes extends RouteBuilder {
                 Connector.class);
         // GHL and Connectif answer the configured credentials, and Connectif is set up: checked at start, then again
         // every sync.access-check.period until it all works
-        from("timer:access-check?delay=0&period={{sync.access-check.period:1m}}").routeId("access-check")
+        from("timer:access-check?delay=0&period=" + connector.settings().get(SyncOptions.ACCESS_CHECK_PERIOD).toMillis())
+                .routeId("access-check")
                 .process(exchange -> connector.accessCheck().run());
 
         from("platform-http:/health?httpMethodRestrict=GET").routeId("health").process(exchange -> {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.auth.TokenGrant;
+import io.github.ghlconnectif.config.GhlOptions;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.store.ServedLocations;
 import io.github.ghlconnectif.webhook.RequestCredentials;
@@ -39,7 +40,7 @@ public final class OAuthRoutes extends RouteBuilder {
                 .process(exchange -> callback(exchange, connector));
 
         if (connector.isOAuth()) {
-            Duration period = connector.settings().getDuration("ghl.oauth.refresh-period", Duration.ofMinutes(10));
+            Duration period = connector.settings().get(GhlOptions.REFRESH_PERIOD);
             from("timer:ghl-token-refresh?delay=10000&period=" + period.toMillis())
                     .routeId("ghl-token-refresh")
                     .process(exchange -> connector.oauthTokens().refreshExpiring(period));
@@ -52,13 +53,13 @@ public final class OAuthRoutes extends RouteBuilder {
             return;
         }
         var settings = connector.settings();
-        String redirectUri = settings.require("ghl.oauth.redirect-uri", "needed for the OAuth install");
+        String redirectUri = settings.require(GhlOptions.REDIRECT_URI, "needed for the OAuth install");
         OAuthStates.Issued state = connector.oauthStates().issue();
-        String url = settings.get("ghl.oauth.authorize-url", "https://marketplace.gohighlevel.com/v2/oauth/chooselocation")
+        String url = settings.get(GhlOptions.AUTHORIZE_URL)
                 + "?response_type=code"
                 + "&redirect_uri=" + encode(redirectUri)
-                + "&client_id=" + encode(settings.require("ghl.oauth.client-id", "needed for the OAuth install"))
-                + "&scope=" + encode(settings.get("ghl.oauth.scopes", "contacts.readonly contacts.write"))
+                + "&client_id=" + encode(settings.require(GhlOptions.CLIENT_ID, "needed for the OAuth install"))
+                + "&scope=" + encode(settings.get(GhlOptions.SCOPES))
                 + "&state=" + encode(state.state());
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 302);
@@ -91,7 +92,7 @@ public final class OAuthRoutes extends RouteBuilder {
                     : "The callback carries no code. Start again at /oauth/install.");
             return;
         }
-        String userType = connector.settings().get("ghl.oauth.user-type", "Location");
+        String userType = connector.settings().get(GhlOptions.USER_TYPE);
         try {
             TokenGrant grant = connector.oauthClient().exchangeCode(code, userType);
             if (!allowed(grant, connector.servedLocations())) {

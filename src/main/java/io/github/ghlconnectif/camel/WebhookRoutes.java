@@ -18,8 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.ConnectifOptions;
+import io.github.ghlconnectif.config.IntakeOptions;
 import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.config.StoreOptions;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.auth.OAuthStates;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.EventKeys;
@@ -71,8 +75,8 @@ public final class WebhookRoutes extends RouteBuilder {
                 () -> connector.locations().uninstalled(),
                 () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask, options,
                 connector.apiCalls());
-        InboxWriter writer = new InboxWriter(connector.inbox(), settings.getInt("intake.batch-size", 500),
-                settings.getInt("intake.queue-capacity", 20_000), accepted -> {
+        InboxWriter writer = new InboxWriter(connector.inbox(), settings.get(IntakeOptions.BATCH_SIZE),
+                settings.get(IntakeOptions.QUEUE_CAPACITY), accepted -> {
                     pending.addAndGet(accepted);
                     dispatcher.wake();
                 });
@@ -80,8 +84,8 @@ public final class WebhookRoutes extends RouteBuilder {
         camel.getRegistry().bind(DISPATCHER, dispatcher);
         camel.getRegistry().bind(INTAKE_COUNTERS, counters);
         // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
-        int maxBodyBytes = settings.getInt("intake.max-body-bytes", 262_144);
-        Duration writeTimeout = settings.getDuration("intake.write-timeout", Duration.ofSeconds(5));
+        int maxBodyBytes = settings.get(IntakeOptions.MAX_BODY_BYTES);
+        Duration writeTimeout = settings.get(IntakeOptions.WRITE_TIMEOUT);
         camel.addStartupListener((context, alreadyStarted) -> guardHttpServer(context, settings, maxBodyBytes, counters));
         camel.addService(writer, true, false);
         // flows must be running before events are handed to them
@@ -99,26 +103,26 @@ public final class WebhookRoutes extends RouteBuilder {
         from("platform-http:/webhooks/ghl?httpMethodRestrict=POST")
                 .routeId("ghl-webhook-intake")
                 .process(new GhlWebhookIntake(verifier(settings), gate(connector), connector.mapper(), writer, pending, counters,
-                        maxBodyBytes, settings.getLong("intake.max-pending", 100_000), writeTimeout));
+                        maxBodyBytes, settings.get(IntakeOptions.MAX_PENDING), writeTimeout));
 
         from("platform-http:/webhooks/connectif?httpMethodRestrict=POST")
                 .routeId("connectif-webhook-intake")
-                .process(new ConnectifWebhookIntake(settings.optional("connectif.webhook.token").orElse(null),
+                .process(new ConnectifWebhookIntake(settings.optional(ConnectifOptions.WEBHOOK_TOKEN).orElse(null),
                         connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         maxBodyBytes, writeTimeout));
 
         Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
-                connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
-                settings.getInt("sync.reconcile.max-pages", 50), enqueued -> {
+                connector.mapper(), settings.get(SyncOptions.RECONCILE_PAGE_LIMIT),
+                settings.get(SyncOptions.RECONCILE_MAX_PAGES), enqueued -> {
                     pending.addAndGet(enqueued);
                     dispatcher.wake();
-                }).pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
+                }).pollingOpenTasks(connector.syncStates(), settings.get(SyncOptions.RECONCILE_TASK_POLLS));
         Backfills backfills = new Backfills(new Reconciler("backfill", connector.ghl(), connector.inbox(),
-                new Watermarks(connector.store()), connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
+                new Watermarks(connector.store()), connector.mapper(), settings.get(SyncOptions.RECONCILE_PAGE_LIMIT),
                 Integer.MAX_VALUE, enqueued -> {
                     pending.addAndGet(enqueued);
                     dispatcher.wake();
-                }), connector.rateBudgets(), settings.getDouble("sync.daily-reserve", 0.2));
+                }), connector.rateBudgets(), settings.get(SyncOptions.DAILY_RESERVE));
         camel.getRegistry().bind(BACKFILLS, backfills);
         if (connector.store().isPostgres()) {
             ClusteredQuartz.configure(camel, connector.store(), options.owner());
@@ -126,7 +130,7 @@ public final class WebhookRoutes extends RouteBuilder {
         // each scheduled time runs once: Quartz fires it on one instance (clustered on PostgreSQL), and the job_run
         // row also keeps a misfire recovery or a clock step from running a time twice
         JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
-        scheduled("reconcile", "sync.reconcile.cron", "ghl-reconcile-timer", "direct:ghl-reconcile", jobRuns);
+        scheduled("reconcile", settings.get(SyncOptions.RECONCILE_CRON), "ghl-reconcile-timer", "direct:ghl-reconcile", jobRuns);
         from("direct:ghl-reconcile")
                 .routeId("ghl-reconcile")
                 .process(exchange -> {
@@ -142,9 +146,9 @@ public final class WebhookRoutes extends RouteBuilder {
 
         // keys of events past ghl.webhook.max-age protect nothing: such webhooks are refused by their timestamp
         EventKeys eventKeys = new EventKeys(connector.store());
-        Duration maxAge = settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3));
-        int purgeBatch = settings.getInt("store.purge-batch", 500);
-        scheduled("store-purge", "store.purge-cron", "store-purge-timer", "direct:store-purge", jobRuns);
+        Duration maxAge = settings.get(IntakeOptions.MAX_AGE);
+        int purgeBatch = settings.get(StoreOptions.PURGE_BATCH);
+        scheduled("store-purge", settings.get(StoreOptions.PURGE_CRON), "store-purge-timer", "direct:store-purge", jobRuns);
         from("direct:store-purge")
                 .routeId("store-purge")
                 .process(exchange -> {
@@ -174,15 +178,14 @@ public final class WebhookRoutes extends RouteBuilder {
             server.getBodyHandler().setPreallocateBodyBuffer(true);
         }
         IntakeGuard guard = new IntakeGuard(router.vertx(), maxBodyBytes,
-                settings.getLong("intake.max-buffered-bytes", 16_777_216),
-                settings.getDuration("intake.read-timeout", Duration.ofSeconds(10)), counters);
+                settings.get(IntakeOptions.MAX_BUFFERED_BYTES), settings.get(IntakeOptions.READ_TIMEOUT), counters);
         // a chunked body over the limit fails in the body handler: answered as the intake does, not in Vert.x's plain text
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
     }
 
-    /** A Quartz timer on the cron of {@code cronProperty} that sends each scheduled time to {@code target} once. */
-    private void scheduled(String job, String cronProperty, String routeId, String target, JobRuns jobRuns) {
-        from("quartz://ghl/" + job + "?cron={{" + cronProperty + "}}&stateful=true")
+    /** A Quartz timer on {@code cron} that sends each scheduled time to {@code target} once. */
+    private void scheduled(String job, String cron, String routeId, String target, JobRuns jobRuns) {
+        from("quartz://ghl/" + job + "?cron=" + cron + "&stateful=true")
                 .routeId(routeId)
                 .filter(exchange -> jobRuns.claim(job, exchange.getMessage()
                         .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
@@ -196,14 +199,14 @@ public final class WebhookRoutes extends RouteBuilder {
 
     /** {@code connectif.actions.allowed}, by default every action that deletes nothing. */
     private static Set<WriteAction> allowedActions(Settings settings) {
-        Set<String> listed = settings.getSet("connectif.actions.allowed");
+        Set<String> listed = settings.get(ConnectifOptions.ACTIONS_ALLOWED);
         if (listed.isEmpty()) {
             return EnumSet.copyOf(Arrays.stream(WriteAction.values()).filter(action -> !action.destructive()).toList());
         }
         Set<WriteAction> allowed = EnumSet.noneOf(WriteAction.class);
         for (String id : listed) {
-            allowed.add(WriteAction.find(id).orElseThrow(() -> new ConfigurationException("connectif.actions.allowed names"
-                    + " an unknown action '" + id + "' (one of " + WriteAction.ids() + ")")));
+            allowed.add(WriteAction.find(id).orElseThrow(() -> new ConfigurationException(ConnectifOptions.ACTIONS_ALLOWED.key()
+                    + " names an unknown action '" + id + "' (one of " + WriteAction.ids() + ")")));
         }
         return allowed;
     }
@@ -215,29 +218,25 @@ public final class WebhookRoutes extends RouteBuilder {
             LOG.warn("ghl.oauth.app-id is not set: the appId of GHL webhooks is not checked, only their location");
         }
         return new GhlEventGate(appId, connector.servedLocations(), connector.isOAuth(),
-                settings.getDuration("ghl.webhook.max-age", Duration.ofDays(3)),
-                settings.getDuration("ghl.webhook.max-clock-skew", Duration.ofMinutes(5)), Clock.systemUTC());
+                settings.get(IntakeOptions.MAX_AGE), settings.get(IntakeOptions.MAX_CLOCK_SKEW), Clock.systemUTC());
     }
 
     private static SignatureVerifier verifier(Settings settings) {
-        if (!settings.getBoolean("ghl.webhook.verify", true)) {
+        if (!settings.get(IntakeOptions.VERIFY)) {
             LOG.warn("ghl.webhook.verify=false: GHL webhook signatures are NOT checked. Use this for local testing only.");
             return null;
         }
-        return new SignatureVerifier(settings.require("ghl.webhook.public-key", "GHL's Ed25519 webhook key"),
-                settings.optional("ghl.webhook.rsa-public-key").orElse(null));
+        return new SignatureVerifier(settings.require(IntakeOptions.PUBLIC_KEY, "GHL's Ed25519 webhook key"),
+                settings.optional(IntakeOptions.RSA_PUBLIC_KEY).orElse(null));
     }
 
     private static Dispatcher.Options dispatcherOptions(Settings settings) {
-        return new Dispatcher.Options(settings.get("sync.dispatch-uri", "direct:ghl-event"),
-                settings.get("connectif.dispatch-uri", "direct:connectif-action"),
-                settings.get("sync.instance-id", defaultInstanceId()), settings.getInt("sync.concurrency", 8),
-                settings.getInt("sync.claim-batch", 200), settings.getDuration("sync.lease", Duration.ofSeconds(60)),
-                settings.getDuration("sync.poll-interval", Duration.ofMillis(500)),
-                settings.getInt("sync.retry.max-attempts", 10),
-                settings.getDuration("sync.retry.initial-delay", Duration.ofSeconds(1)),
-                settings.getDuration("sync.retry.max-delay", Duration.ofMinutes(5)),
-                settings.getDuration("sync.commit-delay", Duration.ofMillis(200)));
+        return new Dispatcher.Options(settings.get(SyncOptions.DISPATCH_URI), settings.get(ConnectifOptions.DISPATCH_URI),
+                settings.optional(SyncOptions.INSTANCE_ID).orElseGet(WebhookRoutes::defaultInstanceId),
+                settings.get(SyncOptions.CONCURRENCY), settings.get(SyncOptions.CLAIM_BATCH), settings.get(SyncOptions.LEASE),
+                settings.get(SyncOptions.POLL_INTERVAL), settings.get(SyncOptions.MAX_ATTEMPTS),
+                settings.get(SyncOptions.INITIAL_DELAY), settings.get(SyncOptions.MAX_DELAY),
+                settings.get(SyncOptions.COMMIT_DELAY));
     }
 
     private static String defaultInstanceId() {

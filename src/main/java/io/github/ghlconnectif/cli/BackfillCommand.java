@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.reconcile.Watermarks;
@@ -42,10 +43,10 @@ public final class BackfillCommand {
                     new ConfigurationException("no location: pass locationId=... or set ghl.location-id"));
             var settings = connector.settings();
             Reconciler backfill = new Reconciler("backfill", connector.ghl(), connector.inbox(),
-                    new Watermarks(connector.store()), connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
+                    new Watermarks(connector.store()), connector.mapper(), settings.get(SyncOptions.RECONCILE_PAGE_LIMIT),
                     Integer.MAX_VALUE, enqueued -> { });
             Reconciler.Progress progress = new Backfills(backfill, connector.rateBudgets(),
-                    settings.getDouble("sync.daily-reserve", 0.2)).run(location);
+                    settings.get(SyncOptions.DAILY_RESERVE)).run(location);
             out.println(progress.enqueued() + " contacts of location " + location + " enqueued"
                     + (progress.complete() ? "; the backfill is complete" : "; paused at the daily budget reserve")
                     + ". The connector syncs them when it runs.");

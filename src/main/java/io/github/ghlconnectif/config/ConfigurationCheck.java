@@ -1,8 +1,6 @@
 package io.github.ghlconnectif.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,35 +8,18 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import io.github.ghlconnectif.store.Store;
 
 /**
- * The configuration mistakes the connector can see before it starts, all found in one pass: a value of the wrong kind
- * (the kind of its bundled default), a value outside its choices, a token pasted in the wrong form, an HTTP port in
- * use, a store folder that cannot hold the embedded store.
+ * The configuration mistakes the connector can see before it starts, all found in one pass: a value that its
+ * declaration ({@link Options}) refuses (of the wrong kind, outside its range or choices, a token pasted in the wrong
+ * form), an HTTP port in use, a store folder that cannot hold the embedded store.
  */
 public final class ConfigurationCheck {
-
-    /** The properties that take one of a few words. */
-    public static final Map<String, List<String>> CHOICES = Map.of(
-            "ghl.auth.mode", List.of("oauth", "private-token"),
-            "ghl.oauth.user-type", List.of("Location", "Company"),
-            "sync.contact-delete", List.of("delete", "flag"),
-            "sandbox.auth-mode", List.of("oauth", "private-token"));
-
-    private static final Pattern DURATION = Pattern.compile("\\d+\\s*(ms|s|m|h|d)");
-    private static final Pattern WHOLE = Pattern.compile("-?\\d+");
-    private static final Pattern DECIMAL = Pattern.compile("\\d*\\.\\d+");
 
     private final Settings settings;
     private final List<String> errors = new ArrayList<>();
@@ -50,80 +31,26 @@ public final class ConfigurationCheck {
     /** Each mistake as one line naming the property and its environment variable; empty when there is none. */
     public static List<String> errors(Settings settings) {
         ConfigurationCheck check = new ConfigurationCheck(settings);
-        check.kinds(bundledDefaults());
-        CHOICES.keySet().stream().sorted().forEach(key -> check.collect(() -> settings.getChoice(key,
-                settings.optional(key).orElse(CHOICES.get(key).get(0)), CHOICES.get(key))));
-        check.collect(check::values);
-        check.tokens();
+        Options.all().stream().sorted(Comparator.comparing(Option::key))
+                .forEach(option -> check.collect(() -> settings.optional(option)));
         check.port();
         check.storeFolder();
         return check.errors;
     }
 
-    /** The defaults in the jar's application.properties: every property the connector documents. */
-    public static Properties bundledDefaults() {
-        Properties defaults = new Properties();
-        try (InputStream in = ConfigurationCheck.class.getResourceAsStream("/application.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return defaults;
-    }
-
-    private void kinds(Properties defaults) {
-        for (String key : new TreeSet<>(defaults.stringPropertyNames())) {
-            String example = defaults.getProperty(key).trim();
-            if (DURATION.matcher(example).matches()) {
-                collect(() -> settings.getDuration(key, Duration.ZERO));
-            } else if (WHOLE.matcher(example).matches()) {
-                collect(() -> settings.getLong(key, 0));
-            } else if (DECIMAL.matcher(example).matches()) {
-                collect(() -> settings.getDouble(key, 0));
-            } else if (example.equals("true") || example.equals("false")) {
-                collect(() -> settings.getBoolean(key, false));
-            }
-        }
-    }
-
-    /** Values of the right kind that still cannot work. */
-    private void values() {
-        String share = "sync.backfill.budget-share";
-        double value = settings.getDouble(share, 0.5);
-        if (value <= 0 || value > 1) {
-            errors.add(Settings.invalid(share, settings.get(share, ""), "a number above 0 and at most 1").getMessage());
-        }
-        String zone = "ghl.location-timezone";
-        try {
-            ZoneId.of(settings.get(zone, "UTC"));
-        } catch (DateTimeException e) {
-            errors.add(Settings.invalid(zone, settings.get(zone, ""), "a time zone id like Europe/Madrid").getMessage());
-        }
-    }
-
-    private void tokens() {
-        settings.optional("ghl.private-token").filter(token -> token.regionMatches(true, 0, "Bearer ", 0, 7))
-                .ifPresent(token -> errors.add(Settings.named("ghl.private-token")
-                        + " must be the token alone, without 'Bearer ' in front"));
-        settings.optional("connectif.api-key").filter(key -> key.indexOf(':') <= 0 || key.endsWith(":"))
-                .ifPresent(key -> errors.add(Settings.named("connectif.api-key")
-                        + " must be written 'Key Id:Key Secret', both parts joined by ':', as Connectif shows them"));
-    }
-
     private void port() {
-        String key = "camel.server.port";
+        String key = CamelOptions.SERVER_PORT.key();
         int port;
+        boolean enabled;
+        String host;
         try {
-            port = settings.getInt(key, 8080);
+            port = settings.get(CamelOptions.SERVER_PORT);
+            enabled = settings.get(CamelOptions.SERVER_ENABLED);
+            host = settings.get(CamelOptions.SERVER_HOST);
         } catch (ConfigurationException e) {
-            return; // reported with the other numbers
+            return; // reported with the other values
         }
-        if (port < 0 || port > 65535) {
-            errors.add(Settings.named(key) + " must be a port from 1 to 65535 (0: any free port), not '" + port + "'");
-        } else if (port > 0 && settings.get("camel.server.enabled", "true").equals("true")) {
-            String host = settings.get("camel.server.host", "0.0.0.0");
+        if (port > 0 && enabled) {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             } catch (IOException e) {
@@ -137,13 +64,13 @@ public final class ConfigurationCheck {
      * still to be made (by the store, readable by its owner only), the nearest folder above it that exists.
      */
     private void storeFolder() {
-        String url = settings.get("store.url", "");
+        String url = settings.get(StoreOptions.URL);
         Path file = url.startsWith("jdbc:h2:") ? Store.h2File(url) : null;
         if (file == null || file.getParent() == null) {
             return;
         }
         Path folder = file.getParent();
-        String store = Settings.named("store.url");
+        String store = Settings.named(StoreOptions.URL.key());
         Path existing = folder;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();

@@ -6,18 +6,15 @@ import java.util.List;
 /** Replaces the configured secrets' values with {@code ****} in text bound for a log line or the store. */
 public final class SecretMasker {
 
-    /** The properties whose values are secrets. */
-    public static final List<String> SECRET_PROPERTIES = List.of("ghl.private-token", "ghl.oauth.client-secret",
-            "connectif.api-key", "connectif.webhook.token", "admin.token", "store.secret-key", "store.password");
-
     private final List<String> secrets = new ArrayList<>();
 
+    /** The values of the options declared secret. */
     public SecretMasker(Settings settings) {
-        for (String key : SECRET_PROPERTIES) {
-            settings.optional(key).filter(value -> value.length() >= 4).ifPresent(value -> {
+        for (Option<?> option : Options.all().stream().filter(Option::secret).toList()) {
+            settings.optional(option.key()).filter(value -> value.length() >= 4).ifPresent(value -> {
                 secrets.add(value);
                 int colon = value.indexOf(':');
-                if (key.equals("connectif.api-key") && colon > 0 && value.length() - colon > 4) {
+                if (option == ConnectifOptions.API_KEY && colon > 0 && value.length() - colon > 4) {
                     secrets.add(value.substring(colon + 1));
                 }
             });

@@ -23,7 +23,14 @@ import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.WebhookRoutes;
+import io.github.ghlconnectif.config.AdminOptions;
+import io.github.ghlconnectif.config.CamelOptions;
+import io.github.ghlconnectif.config.ConnectifOptions;
+import io.github.ghlconnectif.config.GhlOptions;
+import io.github.ghlconnectif.config.RuleOptions;
+import io.github.ghlconnectif.config.SandboxOptions;
 import io.github.ghlconnectif.config.Settings;
+import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
@@ -94,12 +101,12 @@ public final class Sandbox implements AutoCloseable {
         String connectifKey = "sandbox-key:" + secret(random);
         GhlSimulator ghl = new GhlSimulator(console);
         ConnectifSimulator connectif = new ConnectifSimulator(console, connectifKey,
-                settings.getInt("sandbox.connectif.rate-limit", 100), Duration.ofSeconds(10));
+                settings.get(SandboxOptions.CONNECTIF_RATE_LIMIT), Duration.ofSeconds(10));
         try {
             String locationId = ghl.seedLocation(LOCATION_NAME, LOCATION_ZONE);
-            int port = port(settings.getInt("camel.server.port", 8080), console);
+            int port = port(settings.get(CamelOptions.SERVER_PORT), console);
             String connectorUrl = "http://127.0.0.1:" + port;
-            Path dir = runFolder(Path.of(settings.get("sandbox.dir", "data/sandbox")).toAbsolutePath());
+            Path dir = runFolder(Path.of(settings.get(SandboxOptions.DIR)).toAbsolutePath());
 
             Map<String, String> properties = new LinkedHashMap<>();
             properties.put("camel.server.port", String.valueOf(port));
@@ -111,7 +118,7 @@ public final class Sandbox implements AutoCloseable {
             properties.put("ghl.webhook.verify", "true");
             properties.put("ghl.webhook.public-key", ghl.webhookPublicKey());
             properties.put("ghl.webhook.rsa-public-key", "");
-            String mode = settings.get("sandbox.auth-mode", Connector.MODE_OAUTH);
+            String mode = settings.get(SandboxOptions.AUTH_MODE);
             if (mode.equals(Connector.MODE_OAUTH)) {
                 String clientSecret = secret(random);
                 ghl.oauthClient(CLIENT_ID, clientSecret);
@@ -124,32 +131,30 @@ public final class Sandbox implements AutoCloseable {
                 byte[] key = new byte[32];
                 random.nextBytes(key);
                 properties.put("store.secret-key", Base64.getEncoder().encodeToString(key));
-            } else if (mode.equals(Connector.MODE_PRIVATE_TOKEN)) {
+            } else {
                 properties.put("ghl.auth.mode", Connector.MODE_PRIVATE_TOKEN);
                 // yours when set (to call the GHL simulator yourself), else a throwaway one
-                properties.put("ghl.private-token", settings.optional("ghl.private-token")
+                properties.put("ghl.private-token", settings.optional(GhlOptions.PRIVATE_TOKEN)
                         .map(token -> ghl.privateToken(locationId, token)).orElseGet(() -> ghl.privateToken(locationId)));
                 properties.put("ghl.private-token.scopes", "contacts.readonly contacts.write");
-            } else {
-                throw new IllegalArgumentException("sandbox.auth-mode must be oauth or private-token, not '" + mode + "'");
             }
             properties.put("connectif.base-url", connectif.baseUrl());
             properties.put("connectif.api-key", connectifKey);
             properties.put("connectif.setup-on-start", "true");
             properties.put("connectif.webhook.public-url", connectorUrl + "/webhooks/connectif");
             // yours when set (to call the admin API or post actions yourself), else throwaway ones
-            String webhookToken = settings.get("connectif.webhook.token", secret(random));
-            String adminToken = settings.get("admin.token", secret(random));
+            String webhookToken = settings.optional(ConnectifOptions.WEBHOOK_TOKEN).orElseGet(() -> secret(random));
+            String adminToken = settings.optional(AdminOptions.TOKEN).orElseGet(() -> secret(random));
             properties.put("connectif.webhook.token", webhookToken);
             properties.put("admin.token", adminToken);
             properties.put("store.url", "jdbc:h2:file:" + dir.resolve("store"));
             properties.put("store.username", "");
             properties.put("store.password", "");
             // Ada's "newsletter" tag stands for her recorded opt-in, so the story shows a subscribed contact
-            properties.put("sync.consent.opt-in", settings.get("sync.consent.opt-in", "tag:newsletter"));
+            properties.put("sync.consent.opt-in", settings.optional(SyncOptions.CONSENT_OPT_IN).orElse("tag:newsletter"));
             // the example rule (routes/rule-vip-to-workflow.yaml), when enabled, adds Ada to this simulated workflow
-            properties.put("rules.vip-to-workflow.workflow-id", settings.optional("rules.vip-to-workflow.workflow-id")
-                    .filter(id -> !id.isBlank()).orElse("vip-onboarding"));
+            properties.put("rules.vip-to-workflow.workflow-id", settings.optional(RuleOptions.VIP_TO_WORKFLOW_ID)
+                    .orElse("vip-onboarding"));
             options.forEach(properties::putIfAbsent);
 
             ghl.webhookTarget(connectorUrl + "/webhooks/ghl");
@@ -165,13 +170,13 @@ public final class Sandbox implements AutoCloseable {
             console.accept("[sandbox] Connectif simulator  " + connectif.baseUrl());
             console.accept("[sandbox] connector            " + connectorUrl + "  (auth " + mode + ", store " + dir + ")");
             SandboxStory story = new SandboxStory(ghl, connectif, locationId, connectorUrl, mode.equals(Connector.MODE_OAUTH),
-                    settings.getDuration("sandbox.story.step-delay", Duration.ofSeconds(1)), console);
-            story.tokens(new SandboxStory.Tokens(adminToken, settings.optional("admin.token").isPresent(), webhookToken,
-                    settings.optional("connectif.webhook.token").isPresent(), ghl.privateToken(locationId,
+                    settings.get(SandboxOptions.STEP_DELAY), console);
+            story.tokens(new SandboxStory.Tokens(adminToken, settings.optional(AdminOptions.TOKEN).isPresent(), webhookToken,
+                    settings.optional(ConnectifOptions.WEBHOOK_TOKEN).isPresent(), ghl.privateToken(locationId,
                             "sandbox-call-" + secret(random))));
             Sandbox sandbox = new Sandbox(ghl, connectif, main, locationId, port, story);
             story.idleWhen(sandbox::idle);
-            if (settings.getBoolean("sandbox.story", true)) {
+            if (settings.get(SandboxOptions.STORY)) {
                 story.start();
             } else if (mode.equals(Connector.MODE_OAUTH)) {
                 console.accept("[sandbox] no story (sandbox.story=false): open " + connectorUrl

@@ -25,26 +25,30 @@ class SettingsTest {
 
     @Test
     void readsDurations() {
-        assertEquals(Duration.ofMillis(250), settings.getDuration("a.duration", Duration.ZERO));
-        assertEquals(Duration.ofMinutes(5), settings.getDuration("b.duration", Duration.ZERO));
-        assertEquals(Duration.ofSeconds(30), settings.getDuration("c.duration", Duration.ZERO));
-        assertEquals(Duration.ofHours(1), settings.getDuration("missing", Duration.ofHours(1)));
+        assertEquals(Duration.ofMillis(250), settings.get(Option.duration("a.duration", "0s", "")));
+        assertEquals(Duration.ofMinutes(5), settings.get(Option.duration("b.duration", "0s", "")));
+        assertEquals(Duration.ofSeconds(30), settings.get(Option.duration("c.duration", "0s", "")));
+        assertEquals(Duration.ofHours(1), settings.get(Option.duration("missing", "1h", "")));
+        assertEquals("1h", settings.written(Option.duration("missing", "1h", "")));
     }
 
     @Test
     void blankIsAbsentAndRequiredValuesNameTheirVariable() {
-        assertTrue(settings.optional("blank").isEmpty());
+        Option<String> blank = Option.text("blank", null, "");
+        assertTrue(settings.optional(blank).isEmpty());
         ConfigurationException error = assertThrows(ConfigurationException.class,
-                () -> settings.require("blank", "needed for the test"));
+                () -> settings.require(blank, "needed for the test"));
         assertEquals("Missing property blank (environment variable BLANK): needed for the test", error.getMessage());
     }
 
     @Test
     void invalidValuesNameTheProperty() {
-        ConfigurationException number = assertThrows(ConfigurationException.class, () -> settings.getInt("bad.int", 1));
-        ConfigurationException flag = assertThrows(ConfigurationException.class, () -> settings.getBoolean("bad.flag", true));
+        ConfigurationException number = assertThrows(ConfigurationException.class,
+                () -> settings.get(Option.whole("bad.int", "1", 0, "")));
+        ConfigurationException flag = assertThrows(ConfigurationException.class,
+                () -> settings.get(Option.flag("bad.flag", "true", "")));
         assertEquals("bad.int (BAD_INT) must be a whole number, not 'ten'", number.getMessage());
         assertEquals("bad.flag (BAD_FLAG) must be true or false, not 'yes'", flag.getMessage());
-        assertFalse(settings.getBoolean("missing", false));
+        assertFalse(settings.get(Option.flag("missing", "false", "")));
     }
 }
