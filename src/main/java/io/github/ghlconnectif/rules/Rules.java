@@ -50,6 +50,7 @@ public final class Rules {
     private final SyncStateStore states;
     private final ContactFields fields;
     private final ObjectMapper mapper;
+    private volatile RuleRoutes ruleRoutes;
 
     public Rules(CamelContext camel, Inbox inbox, SyncStateStore states, ContactFields fields, ObjectMapper mapper) {
         this.camel = camel;
@@ -62,13 +63,30 @@ public final class Rules {
     /** The route ids of the rules that are started. */
     public List<String> started() {
         List<String> ids = new ArrayList<>();
-        for (Route route : camel.getRoutes()) {
-            if (route.getEndpoint().getEndpointUri().startsWith(ENDPOINT_PREFIX)
-                    && camel.getRouteController().getRouteStatus(route.getRouteId()) == ServiceStatus.Started) {
+        for (Route route : ruleRoutes()) {
+            if (camel.getRouteController().getRouteStatus(route.getRouteId()) == ServiceStatus.Started) {
                 ids.add(route.getRouteId());
             }
         }
         return ids;
+    }
+
+    /**
+     * The rule routes, looked for again only when the routes changed: this runs twice per flow run, and walking the
+     * 60-odd routes each time was a tenth of a worker's CPU at a trickle (bench/README.md, issue 17).
+     */
+    private List<Route> ruleRoutes() {
+        RuleRoutes known = ruleRoutes;
+        if (known == null || known.routeCount() != camel.getRoutesSize()
+                || known.routes().stream().anyMatch(route -> camel.getRoute(route.getRouteId()) != route)) {
+            known = new RuleRoutes(camel.getRoutesSize(), camel.getRoutes().stream()
+                    .filter(route -> route.getEndpoint().getEndpointUri().startsWith(ENDPOINT_PREFIX)).toList());
+            ruleRoutes = known;
+        }
+        return known.routes();
+    }
+
+    private record RuleRoutes(int routeCount, List<Route> routes) {
     }
 
     /** Fails start-up on a rule whose route id cannot key its dead letters. */
