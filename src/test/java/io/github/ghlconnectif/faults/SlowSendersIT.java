@@ -91,7 +91,8 @@ class SlowSendersIT {
                 "STORE_URL", "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath(),
                 "GHL_WEBHOOK_PUBLIC_KEY", signer.publicKey()));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        Await.until(() -> !process.isAlive() || health(http, port, Duration.ofSeconds(2)) > 0, Duration.ofSeconds(120),
+        // the server answers 404 for a moment before the health route is added: wait for the route's own answer
+        Await.until(() -> !process.isAlive() || isHealthAnswer(health(http, port, Duration.ofSeconds(2))), Duration.ofSeconds(120),
                 "the connector answers /health on " + port + " (logs in " + workDir + ")");
         long quietStart = System.nanoTime();
         int healthy = health(http, port, Duration.ofSeconds(5));
@@ -148,6 +149,10 @@ class SlowSendersIT {
         } finally {
             done.incrementAndGet();
         }
+    }
+
+    private static boolean isHealthAnswer(int status) {
+        return status == 200 || status == 503;
     }
 
     private static int health(HttpClient http, int port, Duration timeout) {
