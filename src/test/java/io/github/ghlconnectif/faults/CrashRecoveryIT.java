@@ -434,11 +434,12 @@ class CrashRecoveryIT {
         return port;
     }
 
+    /** The routes are up: the server answers 404 for a moment before they are added, the health route 200 or 503 after. */
     private static boolean answers(HttpClient http, int port) {
         try {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/oauth/install"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return true;
+            int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 || status == 503;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
