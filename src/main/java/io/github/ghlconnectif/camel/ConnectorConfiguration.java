@@ -36,6 +36,8 @@ import org.apache.camel.spi.PropertiesComponent;
 public final class ConnectorConfiguration implements CamelConfiguration {
 
     public static final String CONNECTOR = "connector";
+    /** The Vert.x instance of Camel Main's HTTP server ({@link LimitedVertx}). */
+    public static final String HTTP_SERVER_VERTX = "httpServerVertx";
 
     /**
      * Micrometer's Prometheus registry, shared with camel-micrometer-prometheus ({@code camel.metrics.*}), which adds
@@ -103,7 +105,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
     private static void bindHttpServerVertx(CamelContext context, Settings settings) {
         LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.get(IntakeOptions.IDLE_TIMEOUT),
                 settings.get(IntakeOptions.MAX_CONNECTIONS));
-        context.getRegistry().bind("httpServerVertx", vertx);
+        context.getRegistry().bind(HTTP_SERVER_VERTX, vertx);
         // a Vert.x instance found in the registry is not closed by the server that uses it: closed once every service
         // (the HTTP server among them) has stopped
         context.addLifecycleStrategy(new LifecycleStrategySupport() {

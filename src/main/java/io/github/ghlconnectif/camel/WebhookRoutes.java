@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
@@ -37,6 +38,7 @@ import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
 import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.IntakeGuard;
+import io.github.ghlconnectif.webhook.LimitedVertx;
 import io.github.ghlconnectif.webhook.SignatureVerifier;
 import io.github.ghlconnectif.writeback.ConnectifWebhookIntake;
 import io.github.ghlconnectif.writeback.WriteAction;
@@ -86,17 +88,35 @@ public final class WebhookRoutes extends RouteBuilder {
         // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
         int maxBodyBytes = settings.get(IntakeOptions.MAX_BODY_BYTES);
         Duration writeTimeout = settings.get(IntakeOptions.WRITE_TIMEOUT);
-        camel.addStartupListener((context, alreadyStarted) -> guardHttpServer(context, settings, maxBodyBytes, counters));
         camel.addService(writer, true, false);
-        // flows must be running before events are handed to them
+        // the guard goes on the router before the server listens (a startup listener comes after: Vert.x answered the
+        // first requests 404); the startup listener covers a server that is not built on our Vert.x instance
+        AtomicReference<IntakeGuard> guard = new AtomicReference<>();
+        Runnable installGuard = () -> {
+            synchronized (guard) {
+                if (guard.get() == null) {
+                    guard.set(guardHttpServer(camel, settings, maxBodyBytes, counters));
+                }
+            }
+        };
+        LimitedVertx serverVertx = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.HTTP_SERVER_VERTX,
+                LimitedVertx.class);
+        if (serverVertx != null) {
+            serverVertx.beforeEachServer(installGuard);
+        }
         camel.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                installGuard.run();
             }
 
             @Override
             public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+                // flows must be running before events are handed to them
                 context.addService(dispatcher, true, true);
+                if (guard.get() != null) {
+                    guard.get().routesStarted();
+                }
             }
         });
 
@@ -164,12 +184,12 @@ public final class WebhookRoutes extends RouteBuilder {
     }
 
     /** Puts {@link IntakeGuard} in front of every route of the HTTP server, before the body handler of each. */
-    private static void guardHttpServer(CamelContext camel, Settings settings, int maxBodyBytes, IntakeCounters counters) {
+    private static IntakeGuard guardHttpServer(CamelContext camel, Settings settings, int maxBodyBytes, IntakeCounters counters) {
         VertxPlatformHttpRouter router = camel.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
                 .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
         if (router == null) {
             LOG.info("No HTTP server of Camel Main's (camel.server.enabled=false): whoever serves the routes limits request bodies");
-            return;
+            return null;
         }
         MainHttpServer server = camel.hasService(MainHttpServer.class);
         if (server != null) {
@@ -181,6 +201,7 @@ public final class WebhookRoutes extends RouteBuilder {
                 settings.get(IntakeOptions.MAX_BUFFERED_BYTES), settings.get(IntakeOptions.READ_TIMEOUT), counters);
         // a chunked body over the limit fails in the body handler: answered as the intake does, not in Vert.x's plain text
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
+        return guard;
     }
 
     /** A Quartz timer on {@code cron} that sends each scheduled time to {@code target} once. */

@@ -35,6 +35,8 @@ public final class IntakeGuard implements Handler<RoutingContext> {
     private final long readTimeoutMillis;
     private final IntakeCounters counters;
     private final Set<BodyRead> reads = new LinkedHashSet<>();
+    /** False while the server listens and the intake routes are not there yet: Vert.x would answer 404. */
+    private volatile boolean routesStarted;
     private long buffered;
 
     public IntakeGuard(Vertx vertx, long maxBodyBytes, long maxBufferedBytes, Duration readTimeout, IntakeCounters counters) {
@@ -49,11 +51,22 @@ public final class IntakeGuard implements Handler<RoutingContext> {
     private record BodyRead(RoutingContext context, long started, long reserved) {
     }
 
+    /** The routes are up: requests go through to them from now on. */
+    public void routesStarted() {
+        routesStarted = true;
+    }
+
     @Override
     public void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD || request.method() == HttpMethod.OPTIONS) {
             context.next();
+            return;
+        }
+        if (!routesStarted) {
+            // a 404 would lose the webhook (GHL sends again only after a 429)
+            context.response().putHeader("Retry-After", "1");
+            refuse(context, 429, "retry-later", "the connector is starting");
             return;
         }
         long declared = declaredLength(request);

@@ -1,6 +1,8 @@
 package io.github.ghlconnectif.webhook;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,7 @@ public final class LimitedVertx extends VertxWrapper {
     private final int idleSeconds;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
+    private final List<Runnable> beforeServers = new CopyOnWriteArrayList<>();
 
     public LimitedVertx(Vertx vertx, Duration idleTimeout, int maxConnections) {
         super((VertxInternal) vertx);
@@ -28,8 +31,17 @@ public final class LimitedVertx extends VertxWrapper {
         this.maxConnections = maxConnections;
     }
 
+    /**
+     * Runs {@code hook} each time a server is created, before it listens: Camel's platform-http has bound its router
+     * by then, so handlers put on it serve the very first request (a startup listener runs after the server listens).
+     */
+    public void beforeEachServer(Runnable hook) {
+        beforeServers.add(hook);
+    }
+
     @Override
     public HttpServer createHttpServer(HttpServerOptions options) {
+        beforeServers.forEach(Runnable::run);
         HttpServerOptions limited = new HttpServerOptions(options).setIdleTimeout(idleSeconds).setIdleTimeoutUnit(TimeUnit.SECONDS);
         return super.createHttpServer(limited).connectionHandler(connection -> {
             connection.closeHandler(closed -> open.decrementAndGet());

@@ -1,6 +1,7 @@
 package io.github.ghlconnectif.webhook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -8,18 +9,25 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.WebhookSigner;
+import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +169,40 @@ class IntakeGuardTest {
         Await.until(() -> connector.bean("httpServerVertx", LimitedVertx.class).openConnections() == 2,
                 Duration.ofSeconds(5), "one connection gone");
         assertEquals(200, connector.get("/health").statusCode());
+    }
+
+    @Test
+    void webhooksSentWhileTheConnectorStartsAreAnsweredAcceptedOrRetryLaterNeverNotFound() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean started = new AtomicBoolean();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Thread ghl = new Thread(() -> {
+            for (int i = 0; !started.get(); i++) {
+                byte[] body = ("{\"type\":\"ContactUpdate\",\"locationId\":\"" + LOCATION + "\",\"id\":\"cStart" + i
+                        + "\",\"webhookId\":\"wh-start-" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/ghl"))
+                        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                SIGNER.headers(body).forEach(request::header);
+                try {
+                    statuses.add(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        ghl.start();
+        try {
+            start(Map.of("camel.server.port", String.valueOf(port)));
+        } finally {
+            started.set(true);
+            ghl.join(10_000);
+        }
+
+        assertFalse(statuses.contains(404), "a webhook answered 404 is lost: GHL retries only after a 429; " + statuses);
+        assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 429), statuses.toString());
     }
 
     @Test
