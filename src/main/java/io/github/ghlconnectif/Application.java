@@ -1,5 +1,7 @@
 package io.github.ghlconnectif;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +19,8 @@ import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.sandbox.Sandbox;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar ghl-connectif-sync.jar} runs the connector; {@code catalog} and {@code call} are one-off commands.
@@ -28,6 +32,7 @@ public final class Application {
             "classpath:application.properties;optional=true,file:application.properties;optional=true";
 
     private static final String STARTUP_SUMMARY = "camel.main.startup-summary-level";
+    private static final String ROUTES = "routes/*.camel.yaml";
 
     private Application() {
     }
@@ -96,7 +101,7 @@ public final class Application {
 
     /**
      * The connector as Camel Main runs it: its Java side from {@code camel.main.configuration-classes}
-     * ({@code ConnectorConfiguration}, in the bundled application.properties) and the flows in {@code routes/*.yaml}.
+     * ({@code ConnectorConfiguration}, in the bundled application.properties) and the flows in {@code routes/*.camel.yaml}.
      */
     public static Main newMain() {
         Main main = new Main();
@@ -108,8 +113,26 @@ public final class Application {
             main.addOverrideProperty(STARTUP_SUMMARY, "Default");
         }
         // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
-        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
-                ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        boolean local = Files.isDirectory(Path.of("routes"));
+        if (local) {
+            warnOfUnloadedRouteFiles(Path.of("routes"));
+        }
+        main.configure().withRoutesIncludePattern(local ? "file:" + ROUTES : "classpath:" + ROUTES);
         return main;
+    }
+
+    /** A route file named {@code x.yaml} (the name before route files became {@code *.camel.yaml}) would be skipped unseen. */
+    private static void warnOfUnloadedRouteFiles(Path routes) {
+        // looked up here, not in a static field: the commands point logging at stderr before its first use
+        Logger log = LoggerFactory.getLogger(Application.class);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(routes, "*.{yaml,yml}")) {
+            for (Path file : files) {
+                if (!file.getFileName().toString().endsWith(".camel.yaml")) {
+                    log.warn("{} is not loaded: route files are named *.camel.yaml", file);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot list {}: {}", routes, e.getMessage());
+        }
     }
 }

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/ghl} and {@code POST /webhooks/connectif} into the durable inbox, and the dispatcher that runs
  * stored events through the flows: GHL events to {@code sync.dispatch-uri} ({@code direct:ghl-event} in
- * {@code routes/ghl-events.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
- * in {@code routes/connectif-actions.yaml}).
+ * {@code routes/ghl-events.camel.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
+ * in {@code routes/connectif-actions.camel.yaml}).
  */
 public final class WebhookRoutes extends RouteBuilder {
 

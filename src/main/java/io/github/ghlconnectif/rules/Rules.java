@@ -40,7 +40,7 @@ public final class Rules {
     public static final String CHANGED_FIELDS = "changedFields";
     public static final String EVENT_TYPES = "eventTypes";
     public static final String CONTACT = "contact";
-    /** Set by routes/sync-contact.yaml: the contact as fetched from GHL in this run. */
+    /** Set by routes/sync-contact.camel.yaml: the contact as fetched from GHL in this run. */
     public static final String FETCHED_CONTACT = "ghlContact";
     private static final String TAGS_BEFORE = "rulesTagsBefore";
     private static final int MAX_ROUTE_ID = 64;

@@ -147,7 +147,7 @@ public final class Sandbox implements AutoCloseable {
             properties.put("store.password", "");
             // Ada's "newsletter" tag stands for her recorded opt-in, so the story shows a subscribed contact
             properties.put("sync.consent.opt-in", settings.get("sync.consent.opt-in", "tag:newsletter"));
-            // the example rule (routes/rule-vip-to-workflow.yaml), when enabled, adds Ada to this simulated workflow
+            // the example rule (routes/rule-vip-to-workflow.camel.yaml), when enabled, adds Ada to this simulated workflow
             properties.put("rules.vip-to-workflow.workflow-id", settings.optional("rules.vip-to-workflow.workflow-id")
                     .filter(id -> !id.isBlank()).orElse("vip-onboarding"));
             options.forEach(properties::putIfAbsent);

@@ -16,7 +16,7 @@ import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.Exchange;
 
 /**
- * The appointments flow's decisions ({@code routes/sync-appointment.yaml}): a {@code ghl-appointment} event for the
+ * The appointments flow's decisions ({@code routes/sync-appointment.camel.yaml}): a {@code ghl-appointment} event for the
  * appointment the webhook names, and {@code ghl-next-appointment} set to the soonest upcoming one (null, which clears
  * it, when there is none). The list endpoint's
  * times carry no zone and are read in {@code ghl.location-timezone}; the webhooks' carry an offset. Both go out in UTC.

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delete flow's decisions ({@code routes/sync-contact-delete.yaml}). A delete acts only on the Connectif contact
+ * The delete flow's decisions ({@code routes/sync-contact-delete.camel.yaml}). A delete acts only on the Connectif contact
  * linked to the GHL contact id in this connector's store, and only when the event's location owns that link: never
  * on an email taken from the payload. {@code sync.contact-delete=flag} (the default) sets {@code ghl-deleted};
  * {@code delete} deletes, except a Connectif contact linked to more than one GHL contact, which is flagged.

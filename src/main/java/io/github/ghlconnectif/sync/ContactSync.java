@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The contact flow's decisions ({@code routes/sync-contact.yaml}): from the fetched GHL contact, whether anything is
+ * The contact flow's decisions ({@code routes/sync-contact.camel.yaml}): from the fetched GHL contact, whether anything is
  * to be applied (not when it is older than what was applied, nor when the mapped fields did not change), the Connectif
  * fields (through {@code mapping.yaml}, with {@code ghl-tags}; a field this connector wrote and GHL no longer has as
  * null), and a tag event for each tag added or removed. {@link ContactIdentity} then writes them.

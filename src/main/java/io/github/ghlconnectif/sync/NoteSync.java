@@ -15,7 +15,7 @@ import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.Exchange;
 
 /**
- * The notes flow's decisions ({@code routes/sync-note.yaml}): from the contact's notes as GHL lists them, a
+ * The notes flow's decisions ({@code routes/sync-note.camel.yaml}): from the contact's notes as GHL lists them, a
  * {@code ghl-note} event for the note the webhook names (created, updated or deleted) and {@code ghl-last-note} set to
  * the newest note's body.
  */

@@ -20,7 +20,7 @@ import io.github.ghlconnectif.inbox.InboxRow;
 import org.apache.camel.Exchange;
 
 /**
- * The tasks flow's decisions ({@code routes/sync-tasks.yaml}): the contact's tasks as GHL lists them, diffed against
+ * The tasks flow's decisions ({@code routes/sync-tasks.camel.yaml}): the contact's tasks as GHL lists them, diffed against
  * the tasks last seen, give the open-task fields, an event for each task created, changed or deleted, and the
  * completion episodes to announce. Each TaskComplete webhook is one episode, keyed by its {@code timestamp} (else by
  * its idempotency key), so a redelivery or a replay is not a new one; a completion seen only in a task list is one

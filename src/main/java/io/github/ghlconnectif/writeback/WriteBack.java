@@ -22,7 +22,7 @@ import io.github.ghlconnectif.sync.Times;
 import org.apache.camel.Exchange;
 
 /**
- * The decisions of the write-back flow ({@code routes/connectif-actions.yaml}): which GHL contact an action is for
+ * The decisions of the write-back flow ({@code routes/connectif-actions.camel.yaml}): which GHL contact an action is for
  * (by {@code ghlContactId}, else by email through GHL's duplicate lookup, else created where the action allows), the
  * GHL operation and body, and the marks that keep the resulting webhooks from being echoed back.
  */

@@ -36,7 +36,7 @@ public final class RunningConnector implements AutoCloseable {
         int port = AvailablePortFinder.getNextAvailable();
         Map<String, String> all = new HashMap<>();
         all.put("camel.server.port", String.valueOf(port));
-        all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
+        all.put("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         all.put("connectif.api-key", "test-key-id:test-key-secret");
         all.put("connectif.base-url", "http://127.0.0.1:9");
         all.put("ghl.base-url", "http://127.0.0.1:9");
