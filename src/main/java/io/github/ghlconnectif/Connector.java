@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,9 @@ import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.metrics.ApiCalls;
+import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.reconcile.Reconciler;
+import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.ServedLocations;
@@ -285,6 +289,21 @@ public final class Connector implements Service {
                     apiCalls);
         }
         return connectif;
+    }
+
+    /**
+     * Reconciliation ({@code reconcile}: at most {@code maxPages} pages a run) or a backfill ({@code backfill}) of a
+     * location's contacts into the inbox.
+     */
+    public Reconciler reconciler(String kind, int maxPages, IntConsumer onEnqueued) {
+        return new Reconciler(kind, ghl(), inbox(), new Watermarks(store()), mapper,
+                settings.getInt("sync.reconcile.page-limit", 100), maxPages, onEnqueued);
+    }
+
+    /** Backfills of whole locations, each pausing at the daily budget reserve. */
+    public Backfills backfills(IntConsumer onEnqueued) {
+        return new Backfills(reconciler("backfill", Integer.MAX_VALUE, onEnqueued), rateBudgets,
+                settings.getDouble("sync.daily-reserve", 0.2));
     }
 
     public ConnectifSetup connectifSetup() {

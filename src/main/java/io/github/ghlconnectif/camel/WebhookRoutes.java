@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
@@ -27,7 +28,6 @@ import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.JobRuns;
 import io.github.ghlconnectif.reconcile.Reconciler;
-import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
@@ -107,18 +107,13 @@ public final class WebhookRoutes extends RouteBuilder {
                         connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         maxBodyBytes, writeTimeout));
 
-        Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
-                connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
-                settings.getInt("sync.reconcile.max-pages", 50), enqueued -> {
-                    pending.addAndGet(enqueued);
-                    dispatcher.wake();
-                }).pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
-        Backfills backfills = new Backfills(new Reconciler("backfill", connector.ghl(), connector.inbox(),
-                new Watermarks(connector.store()), connector.mapper(), settings.getInt("sync.reconcile.page-limit", 100),
-                Integer.MAX_VALUE, enqueued -> {
-                    pending.addAndGet(enqueued);
-                    dispatcher.wake();
-                }), connector.rateBudgets(), settings.getDouble("sync.daily-reserve", 0.2));
+        IntConsumer enqueuedToDispatch = enqueued -> {
+            pending.addAndGet(enqueued);
+            dispatcher.wake();
+        };
+        Reconciler reconciler = connector.reconciler("reconcile", settings.getInt("sync.reconcile.max-pages", 50),
+                enqueuedToDispatch).pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
+        Backfills backfills = connector.backfills(enqueuedToDispatch);
         camel.getRegistry().bind(BACKFILLS, backfills);
         if (connector.store().isPostgres()) {
             ClusteredQuartz.configure(camel, connector.store(), options.owner());
