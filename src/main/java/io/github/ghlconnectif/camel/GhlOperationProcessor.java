@@ -34,12 +34,12 @@ public final class GhlOperationProcessor implements Processor {
     public void process(Exchange exchange) {
         Map<String, Object> params = new HashMap<>();
         for (String name : operation.parameters()) {
-            Object value = parameter(exchange, name);
+            Object value = FlowParameter.value(exchange, name);
             if (value != null) {
                 params.put(name, value);
             }
         }
-        Object location = parameter(exchange, LOCATION_ID);
+        Object location = FlowParameter.value(exchange, LOCATION_ID);
         String locationId = location != null ? location.toString() : connector.defaultLocationId().orElseThrow(
                 () -> GhlApiException.beforeCall(operation.id(), "no locationId: set the header or variable locationId,"
                         + " or the property ghl.location-id"));
@@ -49,12 +49,7 @@ public final class GhlOperationProcessor implements Processor {
     }
 
     static Priority priority(Exchange exchange) {
-        Object priority = parameter(exchange, PRIORITY);
+        Object priority = FlowParameter.value(exchange, PRIORITY);
         return priority == null ? Priority.LIVE : Priority.valueOf(priority.toString().toUpperCase());
-    }
-
-    static Object parameter(Exchange exchange, String name) {
-        Object value = exchange.getVariable(name);
-        return value != null ? value : exchange.getMessage().getHeader(name);
     }
 }
