@@ -22,7 +22,7 @@ import io.github.ghlconnectif.auth.OAuthTokenProvider;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
 import io.github.ghlconnectif.auth.StoredToken;
 import io.github.ghlconnectif.auth.TokenCipher;
-import io.github.ghlconnectif.auth.TokenProvider;
+import io.github.ghlconnectif.ghl.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;

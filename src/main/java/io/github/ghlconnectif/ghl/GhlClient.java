@@ -20,9 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ghlconnectif.ApiException;
 import io.github.ghlconnectif.ApiSender;
 import io.github.ghlconnectif.CircuitBreaker;
-import io.github.ghlconnectif.auth.AccessToken;
 import io.github.ghlconnectif.metrics.ApiCalls;
-import io.github.ghlconnectif.auth.TokenProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
