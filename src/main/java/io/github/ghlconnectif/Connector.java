@@ -26,6 +26,7 @@ import io.github.ghlconnectif.ghl.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
+import io.github.ghlconnectif.config.PropertyLocations;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.config.Settings;
@@ -122,7 +123,7 @@ public final class Connector implements Service {
     /** For the one-off commands: the connector's parts configured from the properties, without Camel routes. */
     public static Connector fromProperties() {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+        context.getPropertiesComponent().setLocation(PropertyLocations.ALL);
         return new Connector(Settings.of(context));
     }
 

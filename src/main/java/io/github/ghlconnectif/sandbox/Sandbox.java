@@ -19,10 +19,11 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.ConnectorMain;
 import io.github.ghlconnectif.camel.WebhookRoutes;
+import io.github.ghlconnectif.config.PropertyLocations;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -153,7 +154,7 @@ public final class Sandbox implements AutoCloseable {
             options.forEach(properties::putIfAbsent);
 
             ghl.webhookTarget(connectorUrl + "/webhooks/ghl");
-            Main main = Application.newMain();
+            Main main = ConnectorMain.newMain();
             properties.forEach(main::addOverrideProperty);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
@@ -231,7 +232,7 @@ public final class Sandbox implements AutoCloseable {
     /** The bundled and local properties, the environment and {@code -D} options, under {@code options}. */
     private static Settings settings(Map<String, String> options) {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+        context.getPropertiesComponent().setLocation(PropertyLocations.ALL);
         Properties overrides = new Properties();
         overrides.putAll(options);
         context.getPropertiesComponent().setOverrideProperties(overrides);

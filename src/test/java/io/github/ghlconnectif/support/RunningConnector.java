@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.ConnectorMain;
 import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.CamelContext;
@@ -43,7 +43,7 @@ public final class RunningConnector implements AutoCloseable {
         all.put("connectif.setup-on-start", "false");
         all.put("sync.reconcile.cron", "0 0 0 1 1 ? 2099");
         all.putAll(properties);
-        Main main = Application.newMain();
+        Main main = ConnectorMain.newMain();
         all.forEach(main::addOverrideProperty);
         main.start();
         RunningConnector running = new RunningConnector(main, port);
