@@ -7,6 +7,7 @@ import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.sync.TaskSync;
 import org.apache.camel.Exchange;
@@ -63,7 +64,7 @@ public final class ConnectifRoutes extends RouteBuilder {
         // ghl-task-completed is a workflow trigger: sent once per completion episode, whatever is repeated or replayed
         from("direct:connectif-send-task-completions").routeId("connectif-send-task-completions").process(exchange -> {
             SyncStateStore states = connector.syncStates();
-            String contactId = FlowParameter.text(exchange, "contactId");
+            String contactId = FlowParameter.text(exchange, FlowHeaders.CONTACT_ID);
             Object body = exchange.getMessage().getBody();
             for (Object item : body instanceof List<?> list ? list : List.of()) {
                 TaskSync.Completion completion = (TaskSync.Completion) item;

@@ -151,7 +151,11 @@ public final class WebhookRoutes extends RouteBuilder {
 
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
-                .process(new AppLifecycle(connector));
+                .process(new AppLifecycle(connector.locations(), location -> {
+                    if (connector.isOAuth()) {
+                        connector.oauthTokens().forget(location);
+                    }
+                }));
     }
 
     /** Puts {@link IntakeGuard} in front of every route of the HTTP server, before the body handler of each. */

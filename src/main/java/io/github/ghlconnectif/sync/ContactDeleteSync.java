@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ public final class ContactDeleteSync {
     public void plan(Exchange exchange) {
         Map<String, Object> event = map(exchange.getMessage().getBody());
         String contactId = text(event, "id");
-        String locationId = exchange.getMessage().getHeader("locationId", String.class);
+        String locationId = exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         ContactState state = contactId == null ? null : states.find(contactId).orElse(null);
         if (state == null || state.deleted() || !state.linked() || !state.locationId().equals(locationId)) {
             SyncVariables.skip(exchange, "no Connectif contact is linked to this GHL contact in location " + locationId

@@ -15,7 +15,7 @@ import java.util.Set;
 
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.inbox.InboxRow;
 import org.apache.camel.Exchange;
 
@@ -49,7 +49,7 @@ public final class TaskSync {
 
     /** Body in: the answer of {@code list-tasks}. Body out: the open-task fields to write. */
     public void plan(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         ContactState state = states.find(contactId).orElseThrow(() -> new IllegalStateException(
                 "contact " + contactId + " has not been synced"));
         Map<String, List<Completed>> webhooks = completedByWebhook(exchange);
@@ -138,8 +138,8 @@ public final class TaskSync {
     /** The TaskComplete webhooks of this run by task id: completed at the webhook's timestamp, else when accepted. */
     private static Map<String, List<Completed>> completedByWebhook(Exchange exchange) {
         Map<String, List<Completed>> completed = new LinkedHashMap<>();
-        if (exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events
-                && exchange.getVariable(Dispatcher.ROWS) instanceof List<?> rows && rows.size() == events.size()) {
+        if (exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events
+                && exchange.getVariable(FlowHeaders.ROWS) instanceof List<?> rows && rows.size() == events.size()) {
             for (int i = 0; i < events.size(); i++) {
                 Map<String, Object> event = map(events.get(i));
                 InboxRow row = (InboxRow) rows.get(i);
@@ -166,12 +166,12 @@ public final class TaskSync {
 
     /** When the run's last event was accepted (never the processing time); now when the run has no inbox row. */
     private static Instant acceptedAt(Exchange exchange) {
-        return exchange.getVariable(Dispatcher.ROWS) instanceof List<?> rows && !rows.isEmpty()
+        return exchange.getVariable(FlowHeaders.ROWS) instanceof List<?> rows && !rows.isEmpty()
                 ? ((InboxRow) rows.get(rows.size() - 1)).acceptedAt() : Instant.now();
     }
 
     private static boolean onlyBackfill(Exchange exchange) {
-        return exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events && !events.isEmpty()
+        return exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events && !events.isEmpty()
                 && events.stream().allMatch(event -> Boolean.TRUE.equals(map(event).get("backfill")));
     }
 
