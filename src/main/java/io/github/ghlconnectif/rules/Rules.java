@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ghl.GhlEventTypes;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.inbox.Inbox;
@@ -119,7 +120,8 @@ public final class Rules {
         entity(exchange, facts);
         facts.put(FlowHeaders.EVENTS, exchange.getVariable(FlowHeaders.EVENTS));
         Map<String, Object> headers = new LinkedHashMap<>();
-        for (String header : List.of(FlowHeaders.EVENT_TYPE, FlowHeaders.EVENT_COUNT, FlowHeaders.LOCATION_ID, FlowHeaders.CONTACT_ID)) {
+        for (String header : List.of(FlowHeaders.EVENT_TYPE, FlowHeaders.EVENT_COUNT, FlowHeaders.LOCATION_ID,
+                FlowHeaders.CONTACT_ID)) {
             headers.put(header, exchange.getMessage().getHeader(header));
         }
         String runKey = exchange.getVariable(FlowHeaders.EVENT_KEY, String.class);
@@ -175,19 +177,15 @@ public final class Rules {
         return tags.stream().filter(tag -> !lower.contains(tag.toLowerCase(Locale.ROOT))).distinct().sorted().toList();
     }
 
-    /** The task, note or appointment the run's event names, as the event carries it. */
+    /** The task, note or appointment the run's event is about, under its entity's family name, as the event carries it. */
     private static void entity(Exchange exchange, Map<String, Object> facts) {
         String type = exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE, String.class);
         if (type == null || !(lead(exchange) instanceof Map<?, ?> lead)) {
             return;
         }
-        if (type.startsWith("Task")) {
-            facts.put("task", lead);
-        } else if (type.startsWith("Note")) {
-            facts.put("note", lead);
-        } else if (type.startsWith("Appointment")) {
-            facts.put("appointment", lead.get("appointment") instanceof Map<?, ?> appointment ? appointment : lead);
-        }
+        GhlEventTypes.find(type).map(GhlEventTypes.EventType::entity)
+                .filter(entity -> entity != GhlEventTypes.Entity.CONTACT && entity != GhlEventTypes.Entity.APP)
+                .ifPresent(entity -> facts.put(entity.family(), entity.of(lead)));
     }
 
     /** The run's latest event (the shipped flows replace the body). */
