@@ -61,7 +61,8 @@ public final class ApiSender {
 
     public HttpResponse<byte[]> send(String operation, HttpRequest request, Slot slot) {
         if (!breaker.allow()) {
-            throw failure.of(operation, breaker.target() + " keeps failing: circuit open until " + breaker.openUntil(), null);
+            throw failure.of(operation, breaker.target() + " keeps failing: circuit open until " + breaker.openUntil(),
+                    null);
         }
         long start = 0;
         try {

@@ -28,7 +28,10 @@ class LayersTest {
 
     private static final String ROOT = "io.github.ghlconnectif";
 
-    /** Lowest first. A lower-case name is a package; {@code Name} a class of the root package; {@code pkg.Name} a class placed apart. */
+    /**
+     * Lowest first. A lower-case name is a package; {@code Name} a class of the root package; {@code pkg.Name} a class
+     * placed apart from its package.
+     */
     private static final List<List<String>> LAYERS = List.of(
             List.of("config", "metrics"),
             List.of("store", "ApiException", "CircuitBreaker"),

@@ -69,7 +69,7 @@ public final class ConnectorMain {
         return main;
     }
 
-    /** A route file named {@code x.yaml} (the name before route files became {@code *.camel.yaml}) would be skipped unseen. */
+    /** A route file named {@code x.yaml} (as before route files became {@code *.camel.yaml}) would be skipped unseen. */
     private static void warnOfUnloadedRouteFiles(Path routes) {
         // looked up here, not in a static field: the commands point logging at stderr before its first use
         Logger log = LoggerFactory.getLogger(ConnectorMain.class);

@@ -112,7 +112,8 @@ public final class WebhookRoutes extends RouteBuilder {
             dispatcher.wake();
         };
         Reconciler reconciler = connector.reconciler("reconcile", settings.getInt("sync.reconcile.max-pages", 50),
-                enqueuedToDispatch).pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
+                enqueuedToDispatch)
+                .pollingOpenTasks(connector.syncStates(), settings.getInt("sync.reconcile.task-polls", 50));
         Backfills backfills = connector.backfills(enqueuedToDispatch);
         camel.getRegistry().bind(BACKFILLS, backfills);
         if (connector.store().isPostgres()) {

@@ -58,9 +58,11 @@ public final class CallCommand {
         return CommandRun.withConnector(err, connector -> {
             String locationId = Optional.ofNullable(params.get("locationId"))
                     .or(connector::defaultLocationId)
-                    .orElseThrow(() -> new ConfigurationException("no locationId: pass locationId=... or set ghl.location-id"));
+                    .orElseThrow(() -> new ConfigurationException(
+                            "no locationId: pass locationId=... or set ghl.location-id"));
             Object answer = connector.ghl().call(operation.get(), locationId, params, readBody(requestBody), Priority.LIVE);
-            out.println(answer == null ? "" : connector.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            out.println(answer == null ? ""
+                    : connector.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
             return 0;
         });
     }
