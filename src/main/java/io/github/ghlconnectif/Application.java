@@ -1,20 +1,13 @@
 package io.github.ghlconnectif;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
 
-import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.ConnectorMain;
 import io.github.ghlconnectif.cli.BackfillCommand;
 import io.github.ghlconnectif.cli.CallCommand;
 import io.github.ghlconnectif.cli.CatalogCommand;
 import io.github.ghlconnectif.cli.SetupCommand;
 import io.github.ghlconnectif.config.ConfigurationException;
-import io.github.ghlconnectif.config.Option;
-import io.github.ghlconnectif.config.Options;
-import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.sandbox.Sandbox;
 import org.apache.camel.main.Main;
 
@@ -22,12 +15,6 @@ import org.apache.camel.main.Main;
  * {@code java -jar ghl-connectif-sync.jar} runs the connector; {@code catalog} and {@code call} are one-off commands.
  */
 public final class Application {
-
-    /** Bundled defaults first, then {@code ./application.properties} where the jar is started. */
-    public static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:application.properties;optional=true";
-
-    private static final String STARTUP_SUMMARY = "camel.main.startup-summary-level";
 
     private Application() {
     }
@@ -56,7 +43,7 @@ public final class Application {
     }
 
     private static int run(String[] args) {
-        Main main = newMain();
+        Main main = ConnectorMain.newMain();
         try {
             return main.run(args);
         } catch (Exception e) {
@@ -69,47 +56,5 @@ public final class Application {
             main.getShutdownStrategy().shutdown();
             return 1;
         }
-    }
-
-    /** The version in the jar's manifest; {@code development} when run from the classes. */
-    public static String version() {
-        String version = Application.class.getPackage().getImplementationVersion();
-        return version == null ? "development" : version;
-    }
-
-    /**
-     * Camel Main reads environment variables for our own keys but not for every {@code camel.*} key (such as
-     * {@code CAMEL_SERVER_PORT}), so each declared key is looked up in the environment here. As in Camel's own lookup,
-     * the environment wins over a {@code -D} system property.
-     */
-    static Map<String, String> environmentOverrides() {
-        Map<String, String> overrides = new TreeMap<>();
-        for (Option<?> option : Options.all()) {
-            String key = option.key();
-            String value = System.getenv(Settings.environmentName(key));
-            if (value != null) {
-                overrides.put(key, value);
-            }
-        }
-        return overrides;
-    }
-
-    /**
-     * The connector as Camel Main runs it: its Java side from {@code camel.main.configuration-classes}
-     * ({@code ConnectorConfiguration}, in the bundled application.properties) and the flows in {@code routes/*.yaml}.
-     */
-    public static Main newMain() {
-        Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
-        environmentOverrides().forEach(main::addOverrideProperty);
-        String level = System.getenv().getOrDefault("LOG_LEVEL", System.getProperty("LOG_LEVEL", "INFO"));
-        if ((level.equalsIgnoreCase("DEBUG") || level.equalsIgnoreCase("TRACE"))
-                && System.getenv(Settings.environmentName(STARTUP_SUMMARY)) == null) {
-            main.addOverrideProperty(STARTUP_SUMMARY, "Default");
-        }
-        // ./routes where the connector is started (the files engineers edit), else the copies bundled in the jar
-        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
-                ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
-        return main;
     }
 }

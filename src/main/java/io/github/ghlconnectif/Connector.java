@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ import io.github.ghlconnectif.auth.OAuthTokenProvider;
 import io.github.ghlconnectif.auth.PrivateTokenProvider;
 import io.github.ghlconnectif.auth.StoredToken;
 import io.github.ghlconnectif.auth.TokenCipher;
-import io.github.ghlconnectif.auth.TokenProvider;
+import io.github.ghlconnectif.ghl.TokenProvider;
 import io.github.ghlconnectif.auth.TokenStore;
 import io.github.ghlconnectif.config.ConfigurationCheck;
 import io.github.ghlconnectif.config.ConfigurationException;
@@ -32,6 +33,7 @@ import io.github.ghlconnectif.config.GhlOptions;
 import io.github.ghlconnectif.config.Option;
 import io.github.ghlconnectif.config.StoreOptions;
 import io.github.ghlconnectif.config.SyncOptions;
+import io.github.ghlconnectif.config.PropertyLocations;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifSetup;
 import io.github.ghlconnectif.config.Settings;
@@ -39,6 +41,9 @@ import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.RateBudgets;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.metrics.ApiCalls;
+import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.reconcile.Reconciler;
+import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.http.BlockingHttpClient;
 import io.github.ghlconnectif.store.Locations;
@@ -126,7 +131,7 @@ public final class Connector implements Service {
     /** For the one-off commands: the connector's parts configured from the properties, without Camel routes. */
     public static Connector fromProperties() {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+        context.getPropertiesComponent().setLocation(PropertyLocations.ALL);
         return new Connector(Settings.of(context));
     }
 
@@ -283,6 +288,21 @@ public final class Connector implements Service {
                     apiCalls);
         }
         return connectif;
+    }
+
+    /**
+     * Reconciliation ({@code reconcile}: at most {@code maxPages} pages a run) or a backfill ({@code backfill}) of a
+     * location's contacts into the inbox.
+     */
+    public Reconciler reconciler(String kind, int maxPages, IntConsumer onEnqueued) {
+        return new Reconciler(kind, ghl(), inbox(), new Watermarks(store()), mapper,
+                settings.get(SyncOptions.RECONCILE_PAGE_LIMIT), maxPages, onEnqueued);
+    }
+
+    /** Backfills of whole locations, each pausing at the daily budget reserve. */
+    public Backfills backfills(IntConsumer onEnqueued) {
+        return new Backfills(reconciler("backfill", Integer.MAX_VALUE, onEnqueued), rateBudgets,
+                settings.get(SyncOptions.DAILY_RESERVE));
     }
 
     public ConnectifSetup connectifSetup() {

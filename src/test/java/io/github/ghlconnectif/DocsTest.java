@@ -116,7 +116,7 @@ class DocsTest {
             files.filter(file -> file.toString().endsWith(".java")).forEach(sources::add);
         }
         try (Stream<Path> files = Files.list(ROOT.resolve("routes"))) {
-            files.filter(file -> file.toString().endsWith(".yaml")).forEach(sources::add);
+            files.filter(file -> file.toString().endsWith(".camel.yaml")).forEach(sources::add);
         }
         return sources;
     }

@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.github.ghlconnectif.ghl.AccessToken;
 import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.ghl.TokenProvider;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.StoreException;
 import org.slf4j.Logger;

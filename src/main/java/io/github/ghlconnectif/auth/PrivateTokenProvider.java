@@ -2,7 +2,9 @@ package io.github.ghlconnectif.auth;
 
 import java.util.Set;
 
+import io.github.ghlconnectif.ghl.AccessToken;
 import io.github.ghlconnectif.ghl.GhlApiException;
+import io.github.ghlconnectif.ghl.TokenProvider;
 
 /**
  * {@code ghl.auth.mode=private-token}: one static Private Integration Token for {@code ghl.location-id}. Its scopes

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import io.github.ghlconnectif.ghl.AccessToken;
+
 /**
  * A decrypted row of {@code oauth_token}. {@link #toString()} leaves the tokens out.
  *

@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
+import io.github.ghlconnectif.store.Upsert;
 
 /** Reads and writes {@code oauth_token} and {@code ghl_location} rows, encrypting tokens on the way in. */
 public final class TokenStore {
@@ -65,20 +66,11 @@ public final class TokenStore {
 
     /** Inserts or replaces a row within the caller's transaction. */
     public void save(Connection connection, StoredToken token) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE oauth_token SET owner_type = ?, company_id = ?,"
-                + " access_token = ?, refresh_token = ?, scope = ?, expires_at = ?, status = ?, updated_at = ? WHERE owner_id = ?")) {
-            bind(update, token, 1);
-            update.setString(9, token.ownerId());
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO oauth_token (owner_type, company_id,"
-                + " access_token, refresh_token, scope, expires_at, status, updated_at, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bind(insert, token, 1);
-            insert.setString(9, token.ownerId());
-            insert.executeUpdate();
-        }
+        Upsert.row(connection, "oauth_token", List.of("owner_type", "company_id", "access_token", "refresh_token", "scope",
+                "expires_at", "status", "updated_at"), List.of("owner_id"), statement -> {
+                    bind(statement, token, 1);
+                    statement.setString(9, token.ownerId());
+                });
     }
 
     public void markNeedsReinstall(Connection connection, String ownerId) throws SQLException {

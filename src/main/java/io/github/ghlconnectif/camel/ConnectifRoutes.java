@@ -7,6 +7,7 @@ import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.connectif.ConnectifClient;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.sync.SyncStateStore;
 import io.github.ghlconnectif.sync.TaskSync;
 import org.apache.camel.Exchange;
@@ -29,14 +30,14 @@ public final class ConnectifRoutes extends RouteBuilder {
 
         from("direct:connectif-upsert-contact").routeId("connectif-upsert-contact").process(exchange -> {
             Map<String, Object> fields = body(exchange);
-            String email = parameter(exchange, "email");
+            String email = FlowParameter.text(exchange, "email");
             ConnectifClient client = connector.connectif();
             exchange.getMessage().setBody(email != null ? client.upsertByEmail(email, fields)
                     : client.upsertByExternalId(required(exchange, "externalId"), fields));
         });
 
         from("direct:connectif-delete-contact").routeId("connectif-delete-contact").process(exchange -> {
-            String email = parameter(exchange, "email");
+            String email = FlowParameter.text(exchange, "email");
             ConnectifClient client = connector.connectif();
             exchange.getMessage().setBody(email != null ? client.deleteByEmail(email)
                     : client.deleteByExternalId(required(exchange, "externalId")));
@@ -44,7 +45,7 @@ public final class ConnectifRoutes extends RouteBuilder {
 
         from("direct:connectif-send-event").routeId("connectif-send-event").process(exchange ->
                 exchange.getMessage().setBody(connector.connectif().sendEvent(required(exchange, "alias"), body(exchange),
-                        Boolean.parseBoolean(String.valueOf(parameter(exchange, "createContact"))))));
+                        Boolean.parseBoolean(String.valueOf(FlowParameter.text(exchange, "createContact"))))));
 
         from("direct:connectif-send-events").routeId("connectif-send-events").process(exchange -> {
             for (ConnectifEvent event : events(exchange)) {
@@ -63,7 +64,7 @@ public final class ConnectifRoutes extends RouteBuilder {
         // ghl-task-completed is a workflow trigger: sent once per completion episode, whatever is repeated or replayed
         from("direct:connectif-send-task-completions").routeId("connectif-send-task-completions").process(exchange -> {
             SyncStateStore states = connector.syncStates();
-            String contactId = parameter(exchange, "contactId");
+            String contactId = FlowParameter.text(exchange, FlowHeaders.CONTACT_ID);
             Object body = exchange.getMessage().getBody();
             for (Object item : body instanceof List<?> list ? list : List.of()) {
                 TaskSync.Completion completion = (TaskSync.Completion) item;
@@ -111,16 +112,8 @@ public final class ConnectifRoutes extends RouteBuilder {
         return body instanceof List<?> list ? (List<ConnectifEvent>) list : List.of();
     }
 
-    private static String parameter(Exchange exchange, String name) {
-        Object value = exchange.getVariable(name);
-        if (value == null) {
-            value = exchange.getMessage().getHeader(name);
-        }
-        return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value);
-    }
-
     private static String required(Exchange exchange, String name) {
-        String value = parameter(exchange, name);
+        String value = FlowParameter.text(exchange, name);
         if (value == null) {
             throw new IllegalArgumentException("missing " + name + " (variable or header)");
         }

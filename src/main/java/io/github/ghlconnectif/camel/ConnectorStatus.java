@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.inbox.DeadLetters;
@@ -45,7 +44,7 @@ final class ConnectorStatus {
         IntakeCounters counters = camel.getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS, IntakeCounters.class);
         DispatchStats stats = dispatcher.stats();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("version", Application.version());
+        status.put("version", ConnectorMain.version());
         status.put("uptimeSeconds", camel.getUptime().toSeconds());
         status.put("inboxDepth", connector.inbox().depth());
         status.put("inFlight", dispatcher.inFlight());

@@ -7,6 +7,7 @@ import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlOperation;
 import io.github.ghlconnectif.ghl.Priority;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -17,10 +18,6 @@ import org.apache.camel.Processor;
  * body is the JSON request body of operations that send one. The parsed answer replaces the body.
  */
 public final class GhlOperationProcessor implements Processor {
-
-    /** Header or variable {@code GhlPriority}: {@code LIVE} (default) or {@code BACKGROUND}. */
-    public static final String PRIORITY = "GhlPriority";
-    public static final String LOCATION_ID = "locationId";
 
     private final GhlOperation operation;
     private final Connector connector;
@@ -34,12 +31,12 @@ public final class GhlOperationProcessor implements Processor {
     public void process(Exchange exchange) {
         Map<String, Object> params = new HashMap<>();
         for (String name : operation.parameters()) {
-            Object value = parameter(exchange, name);
+            Object value = FlowParameter.value(exchange, name);
             if (value != null) {
                 params.put(name, value);
             }
         }
-        Object location = parameter(exchange, LOCATION_ID);
+        Object location = FlowParameter.value(exchange, FlowHeaders.LOCATION_ID);
         String locationId = location != null ? location.toString() : connector.defaultLocationId().orElseThrow(
                 () -> GhlApiException.beforeCall(operation.id(), "no locationId: set the header or variable locationId,"
                         + " or the property ghl.location-id"));
@@ -49,12 +46,7 @@ public final class GhlOperationProcessor implements Processor {
     }
 
     static Priority priority(Exchange exchange) {
-        Object priority = parameter(exchange, PRIORITY);
+        Object priority = FlowParameter.value(exchange, FlowHeaders.PRIORITY);
         return priority == null ? Priority.LIVE : Priority.valueOf(priority.toString().toUpperCase());
-    }
-
-    static Object parameter(Exchange exchange, String name) {
-        Object value = exchange.getVariable(name);
-        return value != null ? value : exchange.getMessage().getHeader(name);
     }
 }

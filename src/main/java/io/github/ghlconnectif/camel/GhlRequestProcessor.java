@@ -3,7 +3,7 @@ package io.github.ghlconnectif.camel;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlRequest;
-import io.github.ghlconnectif.ghl.Priority;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -28,10 +28,10 @@ public final class GhlRequestProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        GhlRequest request = GhlRequest.of(GhlOperationProcessor.parameter(exchange, METHOD),
-                GhlOperationProcessor.parameter(exchange, PATH), GhlOperationProcessor.parameter(exchange, QUERY),
-                GhlOperationProcessor.parameter(exchange, SCOPE));
-        Object location = GhlOperationProcessor.parameter(exchange, GhlOperationProcessor.LOCATION_ID);
+        GhlRequest request = GhlRequest.of(FlowParameter.value(exchange, METHOD),
+                FlowParameter.value(exchange, PATH), FlowParameter.value(exchange, QUERY),
+                FlowParameter.value(exchange, SCOPE));
+        Object location = FlowParameter.value(exchange, FlowHeaders.LOCATION_ID);
         String locationId = location != null ? location.toString() : connector.defaultLocationId().orElseThrow(
                 () -> GhlApiException.beforeCall(GhlRequest.ID, "no locationId: set the header or variable locationId,"
                         + " or the property ghl.location-id"));

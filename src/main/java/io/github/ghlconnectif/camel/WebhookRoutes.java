@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
@@ -32,7 +33,6 @@ import io.github.ghlconnectif.inbox.InboxWriter;
 import io.github.ghlconnectif.reconcile.Backfills;
 import io.github.ghlconnectif.reconcile.JobRuns;
 import io.github.ghlconnectif.reconcile.Reconciler;
-import io.github.ghlconnectif.reconcile.Watermarks;
 import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/ghl} and {@code POST /webhooks/connectif} into the durable inbox, and the dispatcher that runs
  * stored events through the flows: GHL events to {@code sync.dispatch-uri} ({@code direct:ghl-event} in
- * {@code routes/ghl-events.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
- * in {@code routes/connectif-actions.yaml}).
+ * {@code routes/ghl-events.camel.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
+ * in {@code routes/connectif-actions.camel.yaml}).
  */
 public final class WebhookRoutes extends RouteBuilder {
 
@@ -131,18 +131,14 @@ public final class WebhookRoutes extends RouteBuilder {
                         connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         maxBodyBytes, writeTimeout));
 
-        Reconciler reconciler = new Reconciler("reconcile", connector.ghl(), connector.inbox(), new Watermarks(connector.store()),
-                connector.mapper(), settings.get(SyncOptions.RECONCILE_PAGE_LIMIT),
-                settings.get(SyncOptions.RECONCILE_MAX_PAGES), enqueued -> {
-                    pending.addAndGet(enqueued);
-                    dispatcher.wake();
-                }).pollingOpenTasks(connector.syncStates(), settings.get(SyncOptions.RECONCILE_TASK_POLLS));
-        Backfills backfills = new Backfills(new Reconciler("backfill", connector.ghl(), connector.inbox(),
-                new Watermarks(connector.store()), connector.mapper(), settings.get(SyncOptions.RECONCILE_PAGE_LIMIT),
-                Integer.MAX_VALUE, enqueued -> {
-                    pending.addAndGet(enqueued);
-                    dispatcher.wake();
-                }), connector.rateBudgets(), settings.get(SyncOptions.DAILY_RESERVE));
+        IntConsumer enqueuedToDispatch = enqueued -> {
+            pending.addAndGet(enqueued);
+            dispatcher.wake();
+        };
+        Reconciler reconciler = connector.reconciler("reconcile", settings.get(SyncOptions.RECONCILE_MAX_PAGES),
+                enqueuedToDispatch)
+                .pollingOpenTasks(connector.syncStates(), settings.get(SyncOptions.RECONCILE_TASK_POLLS));
+        Backfills backfills = connector.backfills(enqueuedToDispatch);
         camel.getRegistry().bind(BACKFILLS, backfills);
         if (connector.store().isPostgres()) {
             ClusteredQuartz.configure(camel, connector.store(), options.owner());
@@ -180,7 +176,11 @@ public final class WebhookRoutes extends RouteBuilder {
 
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
-                .process(new AppLifecycle(connector));
+                .process(new AppLifecycle(connector.locations(), location -> {
+                    if (connector.isOAuth()) {
+                        connector.oauthTokens().forget(location);
+                    }
+                }));
     }
 
     /** Puts {@link IntakeGuard} in front of every route of the HTTP server, before the body handler of each. */

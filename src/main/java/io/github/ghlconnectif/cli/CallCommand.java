@@ -8,13 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
-import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlOperation;
 import io.github.ghlconnectif.ghl.Priority;
-import io.github.ghlconnectif.store.StoreException;
 
 /**
  * {@code call <operation> name=value ... [body='{json}' | body=@file.json]}: runs one GHL operation once with the
@@ -57,28 +54,17 @@ public final class CallCommand {
                 params.put(name, value);
             }
         }
-        try {
-            Connector connector = Connector.fromProperties();
-            try {
-                String locationId = Optional.ofNullable(params.get("locationId"))
-                        .or(connector::defaultLocationId)
-                        .orElseThrow(() -> new ConfigurationException("no locationId: pass locationId=... or set ghl.location-id"));
-                Object answer = connector.ghl().call(operation.get(), locationId, params, readBody(body), Priority.LIVE);
-                out.println(answer == null ? "" : connector.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-                return 0;
-            } finally {
-                connector.stop();
-            }
-        } catch (GhlApiException e) {
-            err.println("Error: " + e.getMessage());
-            return e.getStatus() == 0 && !e.isTransient() ? 2 : 1;
-        } catch (ConfigurationException | StoreException e) {
-            err.println("Error: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("Error: " + e.getMessage());
-            return 2;
-        }
+        String requestBody = body;
+        return CommandRun.withConnector(err, connector -> {
+            String locationId = Optional.ofNullable(params.get("locationId"))
+                    .or(connector::defaultLocationId)
+                    .orElseThrow(() -> new ConfigurationException(
+                            "no locationId: pass locationId=... or set ghl.location-id"));
+            Object answer = connector.ghl().call(operation.get(), locationId, params, readBody(requestBody), Priority.LIVE);
+            out.println(answer == null ? ""
+                    : connector.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            return 0;
+        });
     }
 
     private static String readBody(String body) throws IOException {

@@ -3,10 +3,6 @@ package io.github.ghlconnectif.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-import io.github.ghlconnectif.ApiException;
-import io.github.ghlconnectif.Connector;
-import io.github.ghlconnectif.config.ConfigurationException;
-import io.github.ghlconnectif.store.StoreException;
 
 /** {@code setup}: creates in Connectif the fields, integration and event types the flows need, and prints what it created. */
 public final class SetupCommand {
@@ -20,8 +16,7 @@ public final class SetupCommand {
     }
 
     public int run() {
-        Connector connector = Connector.fromProperties();
-        try {
+        return CommandRun.withConnector(err, connector -> {
             List<String> created = connector.connectifSetup().run();
             if (created.isEmpty()) {
                 out.println("Connectif already has every field and event type the connector needs; nothing created.");
@@ -30,14 +25,6 @@ public final class SetupCommand {
                 created.forEach(line -> out.println("  " + line));
             }
             return 0;
-        } catch (ApiException e) {
-            err.println("Error: " + e.getMessage());
-            return 1;
-        } catch (ConfigurationException | StoreException e) {
-            err.println("Error: " + e.getMessage());
-            return 2;
-        } finally {
-            connector.stop();
-        }
+        });
     }
 }

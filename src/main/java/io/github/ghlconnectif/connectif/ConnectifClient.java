@@ -16,6 +16,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.ApiSender;
 import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.metrics.ApiCalls;
 import org.slf4j.Logger;
@@ -38,8 +39,7 @@ public final class ConnectifClient {
     private final int maxRateLimitRetries;
     private final Duration rateLimitPause;
     private final ObjectMapper mapper;
-    private final CircuitBreaker breaker;
-    private final ApiCalls calls;
+    private final ApiSender sender;
     private final Object pauseLock = new Object();
     private Instant pausedUntil = Instant.EPOCH;
 
@@ -52,8 +52,8 @@ public final class ConnectifClient {
         this.maxRateLimitRetries = maxRateLimitRetries;
         this.rateLimitPause = rateLimitPause;
         this.mapper = mapper;
-        this.breaker = breaker;
-        this.calls = calls;
+        this.sender = new ApiSender(ApiCalls.CONNECTIF, http, breaker, calls, null, (operation, reason, cause) ->
+                new ConnectifApiException(operation, 0, reason, null, List.of(), true, cause));
     }
 
     /** {@code PATCH /contacts/email/{email}}: creates the contact when it is missing. */
@@ -160,30 +160,7 @@ public final class ConnectifClient {
     }
 
     private HttpResponse<byte[]> send(String operation, String method, String pathAndQuery, String json) {
-        HttpRequest.Builder request = request(method, pathAndQuery, json);
-        if (!breaker.allow()) {
-            throw new ConnectifApiException(operation, 0, "Connectif keeps failing: circuit open until "
-                    + breaker.openUntil(), null, List.of(), true, null);
-        }
-        long start = System.nanoTime();
-        try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            calls.record(ApiCalls.CONNECTIF, operation, response.statusCode(), System.nanoTime() - start, null);
-            if (response.statusCode() >= 500) {
-                breaker.onFailure();
-            } else if (response.statusCode() != 429) {
-                breaker.onSuccess();
-            }
-            return response;
-        } catch (IOException e) {
-            calls.record(ApiCalls.CONNECTIF, operation, 0, System.nanoTime() - start, null);
-            breaker.onFailure();
-            throw new ConnectifApiException(operation, 0, ApiException.transportFailure(URI.create(baseUrl), e), null,
-                    List.of(), true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectifApiException(operation, 0, "interrupted", null, List.of(), true, e);
-        }
+        return sender.send(operation, request(method, pathAndQuery, json).build(), ApiSender.Slot.NONE);
     }
 
     private ConnectifApiException failure(String operation, int status, byte[] bytes) {

@@ -18,10 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.ghlconnectif.ApiException;
+import io.github.ghlconnectif.ApiSender;
 import io.github.ghlconnectif.CircuitBreaker;
-import io.github.ghlconnectif.auth.AccessToken;
 import io.github.ghlconnectif.metrics.ApiCalls;
-import io.github.ghlconnectif.auth.TokenProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,7 @@ public final class GhlClient {
     private final Duration timeout;
     private final int maxRateLimitRetries;
     private final ObjectMapper mapper;
-    private final CircuitBreaker breaker;
-    private final ApiCalls calls;
+    private final ApiSender sender;
 
     public GhlClient(String baseUrl, String apiVersion, TokenProvider tokens, RateBudgets budgets, HttpClient http,
             Duration timeout, int maxRateLimitRetries, ObjectMapper mapper, CircuitBreaker breaker, ApiCalls calls) {
@@ -55,8 +53,7 @@ public final class GhlClient {
         this.timeout = timeout;
         this.maxRateLimitRetries = maxRateLimitRetries;
         this.mapper = mapper;
-        this.breaker = breaker;
-        this.calls = calls;
+        this.sender = new ApiSender(ApiCalls.GHL, http, breaker, calls, "traceId", GhlApiException::transport);
     }
 
     /**
@@ -137,39 +134,21 @@ public final class GhlClient {
 
     private HttpResponse<byte[]> send(String op, String method, URI uri, String json, AccessToken token,
             LocationRateBudget budget, Priority priority) {
-        HttpRequest.Builder request = request(uri, method, json, token);
-        if (!breaker.allow()) {
-            throw GhlApiException.transport(op, new IOException("GHL keeps failing: circuit open until " + breaker.openUntil()));
-        }
-        long start = 0;
-        try {
-            budget.acquire(priority);
-            start = System.nanoTime();
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } finally {
+        HttpResponse<byte[]> response = sender.send(op, request(uri, method, json, token).build(), new ApiSender.Slot() {
+            @Override
+            public void acquire() throws InterruptedException {
+                budget.acquire(priority);
+            }
+
+            @Override
+            public void release() {
                 budget.completed();
             }
-            calls.record(ApiCalls.GHL, op, response.statusCode(), System.nanoTime() - start,
-                    response.headers().firstValue("traceId").orElse(null));
-            if (response.statusCode() >= 500) {
-                breaker.onFailure();
-            } else if (response.statusCode() != 429) {
-                breaker.onSuccess();
-            }
-            budget.update(intHeader(response, "X-RateLimit-Max"), longHeader(response, "X-RateLimit-Interval-Milliseconds"),
-                    intHeader(response, "X-RateLimit-Remaining"), longHeader(response, "X-RateLimit-Daily-Remaining"),
-                    longHeader(response, "X-RateLimit-Limit-Daily"));
-            return response;
-        } catch (IOException e) {
-            calls.record(ApiCalls.GHL, op, 0, System.nanoTime() - start, null);
-            breaker.onFailure();
-            throw GhlApiException.transport(op, ApiException.transportFailure(uri, e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw GhlApiException.transport(op, e);
-        }
+        });
+        budget.update(intHeader(response, "X-RateLimit-Max"), longHeader(response, "X-RateLimit-Interval-Milliseconds"),
+                intHeader(response, "X-RateLimit-Remaining"), longHeader(response, "X-RateLimit-Daily-Remaining"),
+                longHeader(response, "X-RateLimit-Limit-Daily"));
+        return response;
     }
 
     private Object answer(String op, HttpResponse<byte[]> response) {

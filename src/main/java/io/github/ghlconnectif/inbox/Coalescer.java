@@ -3,18 +3,18 @@ package io.github.ghlconnectif.inbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+
+import io.github.ghlconnectif.ghl.GhlEventTypes;
 
 /**
  * Merges the pending events of one contact into as few flow runs as keep their meaning. Consecutive contact changes
- * (create, update, tags, DND) become one, since the flow fetches the contact anyway: a burst of 20 ContactUpdates is
- * one fetch. Other consecutive events merge only when they are the same type for the same entity (five NoteUpdates of
- * one note). Nothing merges across a different event, so the order of what happened is kept. Rule runs never merge.
+ * (create, update, tags, DND: the types {@link GhlEventTypes} marks {@code CONTACT_CHANGE}) become one, since the flow
+ * fetches the contact anyway: a burst of 20 ContactUpdates is one fetch. Other consecutive events merge only when they
+ * are the same type for the same entity (five NoteUpdates of one note). Nothing merges across a different event, so
+ * the order of what happened is kept. Rule runs never merge.
  */
 public final class Coalescer {
-
-    private static final Set<String> CONTACT_CHANGES =
-            Set.of("ContactCreate", "ContactUpdate", "ContactTagUpdate", "ContactDndUpdate");
 
     private Coalescer() {
     }
@@ -38,13 +38,11 @@ public final class Coalescer {
             // each rule run carries the facts of its own sync run
             return "rule:" + row.id();
         }
-        if (CONTACT_CHANGES.contains(type)) {
+        Optional<GhlEventTypes.EventType> known = GhlEventTypes.find(type);
+        if (known.isPresent() && known.get().coalescing() == GhlEventTypes.Coalescing.CONTACT_CHANGE) {
             return "contact-change";
         }
-        Object entity = event.get("id");
-        if (entity == null && event.get("appointment") instanceof Map<?, ?> appointment) {
-            entity = appointment.get("id");
-        }
+        Object entity = known.isPresent() ? known.get().entity().of(event).get("id") : event.get("id");
         return row.event().source() + ":" + type + ":" + entity;
     }
 }

@@ -1,5 +1,16 @@
 package io.github.ghlconnectif.inbox;
 
+import static io.github.ghlconnectif.inbox.FlowHeaders.CONTACT_ID;
+import static io.github.ghlconnectif.inbox.FlowHeaders.EVENTS;
+import static io.github.ghlconnectif.inbox.FlowHeaders.EVENT_COUNT;
+import static io.github.ghlconnectif.inbox.FlowHeaders.EVENT_KEY;
+import static io.github.ghlconnectif.inbox.FlowHeaders.EVENT_TYPE;
+import static io.github.ghlconnectif.inbox.FlowHeaders.EVENT_TYPES;
+import static io.github.ghlconnectif.inbox.FlowHeaders.FAILED_ROUTE;
+import static io.github.ghlconnectif.inbox.FlowHeaders.LOCATION_ID;
+import static io.github.ghlconnectif.inbox.FlowHeaders.PRIORITY;
+import static io.github.ghlconnectif.inbox.FlowHeaders.ROWS;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +37,11 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ApiException;
-import io.github.ghlconnectif.camel.GhlOperationProcessor;
+import io.github.ghlconnectif.ghl.GhlEventTypes;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.metrics.DispatchStats;
 import io.github.ghlconnectif.store.RunWrites;
-import io.github.ghlconnectif.webhook.GhlEventReader;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -47,17 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher extends ServiceSupport {
 
-    /** Headers and variables the flows receive. */
-    public static final String EVENT_TYPE = "GhlEventType";
-    public static final String EVENT_COUNT = "GhlEventCount";
-    public static final String EVENTS = "ghlEvents";
-    /** Variable: the inbox rows of {@code ghlEvents}, in the same order (their keys and accepted times). */
-    public static final String ROWS = "ghlInboxRows";
-    /** The types of every event coalesced into the run, oldest first; the idempotency key of its latest event. */
-    public static final String EVENT_TYPES = "ghlEventTypes";
-    public static final String EVENT_KEY = "ghlEventKey";
-    /** Set by a route to name itself, rather than the route where the failure arose, in a dead letter. */
-    public static final String FAILED_ROUTE = "ghlFailedRoute";
     /** Rows of source {@code rule} (a rule's run, stored after the shipped sync) go to this endpoint. */
     public static final String RULE_SOURCE = "rule";
     public static final String RULE_URI = "direct:run-rule";
@@ -394,15 +393,15 @@ public final class Dispatcher extends ServiceSupport {
             exchange.getMessage().setBody(unit.leadEvent());
             exchange.getMessage().setHeader(EVENT_TYPE, lead.type());
             exchange.getMessage().setHeader(EVENT_COUNT, unit.rows().size());
-            exchange.getMessage().setHeader("locationId", lead.locationId());
+            exchange.getMessage().setHeader(LOCATION_ID, lead.locationId());
             String contactId = "connectif".equals(lead.source())
                     ? (unit.leadEvent().get("ghlContactId") instanceof String id ? id : null)
-                    : GhlEventReader.contactIdOf(lead.type(), unit.leadEvent());
+                    : GhlEventTypes.contactIdOf(lead.type(), unit.leadEvent());
             if (contactId != null) {
-                exchange.getMessage().setHeader("contactId", contactId);
+                exchange.getMessage().setHeader(CONTACT_ID, contactId);
             }
             if (Boolean.TRUE.equals(unit.leadEvent().get("background"))) {
-                exchange.getMessage().setHeader(GhlOperationProcessor.PRIORITY, Priority.BACKGROUND.name());
+                exchange.getMessage().setHeader(PRIORITY, Priority.BACKGROUND.name());
             }
             exchange.setVariable(EVENTS, unit.events());
             exchange.setVariable(ROWS, unit.rows());

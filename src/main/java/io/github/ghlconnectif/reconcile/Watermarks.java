@@ -6,10 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
+import io.github.ghlconnectif.store.Upsert;
 
 /** {@code reconcile_watermark}: where reconciliation of each location goes on from. */
 public final class Watermarks {
@@ -38,24 +40,13 @@ public final class Watermarks {
 
     public void save(String locationId, Watermark watermark) {
         try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE reconcile_watermark SET date_updated = ?,"
-                    + " search_after = ?, updated_at = ? WHERE location_id = ?")) {
-                update.setString(1, watermark.dateUpdated());
-                update.setString(2, watermark.searchAfter());
-                update.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
-                update.setString(4, locationId);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO reconcile_watermark (date_updated,"
-                    + " search_after, updated_at, location_id) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, watermark.dateUpdated());
-                insert.setString(2, watermark.searchAfter());
-                insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
-                insert.setString(4, locationId);
-                insert.executeUpdate();
-            }
+            Upsert.row(connection, "reconcile_watermark", List.of("date_updated", "search_after", "updated_at"),
+                    List.of("location_id"), statement -> {
+                        statement.setString(1, watermark.dateUpdated());
+                        statement.setString(2, watermark.searchAfter());
+                        statement.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                        statement.setString(4, locationId);
+                    });
         } catch (SQLException e) {
             throw new StoreException("Cannot store the reconciliation watermark of " + locationId, e);
         }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
+import io.github.ghlconnectif.store.Upsert;
 
 /**
  * Which GHL fields of a contact changed since the rules last saw it: a fingerprint per field (custom fields one each,
@@ -71,18 +72,9 @@ public final class ContactFields {
     public void save(String locationId, String contactId, Change change) {
         String fields = json(change.fingerprints());
         try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE rule_contact_fields SET date_updated = ?,"
-                    + " fields = ?, updated_at = ? WHERE location_id = ? AND contact_id = ?")) {
-                bind(update, change.dateUpdated(), fields, locationId, contactId);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule_contact_fields (date_updated,"
-                    + " fields, updated_at, location_id, contact_id) VALUES (?, ?, ?, ?, ?)")) {
-                bind(insert, change.dateUpdated(), fields, locationId, contactId);
-                insert.executeUpdate();
-            }
+            Upsert.row(connection, "rule_contact_fields", List.of("date_updated", "fields", "updated_at"),
+                    List.of("location_id", "contact_id"),
+                    statement -> bind(statement, change.dateUpdated(), fields, locationId, contactId));
         } catch (SQLException e) {
             throw new StoreException("Cannot store the fields the rules saw of " + contactId, e);
         }

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.ghl.GhlEventTypes;
 import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.inbox.InboxEvent;
 import io.github.ghlconnectif.sync.SyncStateStore;
@@ -40,7 +42,7 @@ public final class Rules {
     public static final String CHANGED_FIELDS = "changedFields";
     public static final String EVENT_TYPES = "eventTypes";
     public static final String CONTACT = "contact";
-    /** Set by routes/sync-contact.yaml: the contact as fetched from GHL in this run. */
+    /** Set by routes/sync-contact.camel.yaml: the contact as fetched from GHL in this run. */
     public static final String FETCHED_CONTACT = "ghlContact";
     private static final String TAGS_BEFORE = "rulesTagsBefore";
     private static final int MAX_ROUTE_ID = 64;
@@ -101,7 +103,7 @@ public final class Rules {
 
     /** Before the shipped sync: remembers the contact's tags as last applied, to tell the rules which were added. */
     public void before(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         if (contactId == null || started().isEmpty()) {
             return;
         }
@@ -111,15 +113,15 @@ public final class Rules {
 
     /** After the shipped sync: one inbox row per started rule, with the run's change facts. */
     public void after(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         List<String> rules = started();
         if (contactId == null || rules.isEmpty()) {
             return;
         }
-        String locationId = exchange.getMessage().getHeader("locationId", String.class);
+        String locationId = exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         Map<String, Object> facts = new LinkedHashMap<>();
-        List<String> types = exchange.getVariable(Dispatcher.EVENT_TYPES, List.class);
-        facts.put(EVENT_TYPES, types == null ? List.of(exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE)) : types);
+        List<String> types = exchange.getVariable(FlowHeaders.EVENT_TYPES, List.class);
+        facts.put(EVENT_TYPES, types == null ? List.of(exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE)) : types);
         facts.put(SyncVariables.FIRST_SYNC, Boolean.TRUE.equals(exchange.getVariable(SyncVariables.FIRST_SYNC)));
         facts.put(TAGS_ADDED, List.of());
         facts.put(TAGS_REMOVED, List.of());
@@ -134,12 +136,13 @@ public final class Rules {
             tagFacts(exchange, contact, change, facts);
         }
         entity(exchange, facts);
-        facts.put(Dispatcher.EVENTS, exchange.getVariable(Dispatcher.EVENTS));
+        facts.put(FlowHeaders.EVENTS, exchange.getVariable(FlowHeaders.EVENTS));
         Map<String, Object> headers = new LinkedHashMap<>();
-        for (String header : List.of(Dispatcher.EVENT_TYPE, Dispatcher.EVENT_COUNT, "locationId", "contactId")) {
+        for (String header : List.of(FlowHeaders.EVENT_TYPE, FlowHeaders.EVENT_COUNT, FlowHeaders.LOCATION_ID,
+                FlowHeaders.CONTACT_ID)) {
             headers.put(header, exchange.getMessage().getHeader(header));
         }
-        String runKey = exchange.getVariable(Dispatcher.EVENT_KEY, String.class);
+        String runKey = exchange.getVariable(FlowHeaders.EVENT_KEY, String.class);
         List<InboxEvent> rows = new ArrayList<>();
         for (String rule : rules) {
             Map<String, Object> payload = new LinkedHashMap<>();
@@ -151,7 +154,7 @@ public final class Rules {
                     .getBytes(StandardCharsets.UTF_8));
             // each rule keeps its own order per contact, apart from the contact's events and the other rules
             String order = rule + "|" + locationId + "|" + contactId;
-            rows.add(new InboxEvent(key, SOURCE, String.valueOf(headers.get(Dispatcher.EVENT_TYPE)), locationId,
+            rows.add(new InboxEvent(key, SOURCE, String.valueOf(headers.get(FlowHeaders.EVENT_TYPE)), locationId,
                     order.length() <= 200 ? order : rule + "|" + UUID.nameUUIDFromBytes(order.getBytes(StandardCharsets.UTF_8)),
                     json(payload)));
         }
@@ -192,24 +195,20 @@ public final class Rules {
         return tags.stream().filter(tag -> !lower.contains(tag.toLowerCase(Locale.ROOT))).distinct().sorted().toList();
     }
 
-    /** The task, note or appointment the run's event names, as the event carries it. */
+    /** The task, note or appointment the run's event is about, under its entity's family name, as the event carries it. */
     private static void entity(Exchange exchange, Map<String, Object> facts) {
-        String type = exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE, String.class);
+        String type = exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE, String.class);
         if (type == null || !(lead(exchange) instanceof Map<?, ?> lead)) {
             return;
         }
-        if (type.startsWith("Task")) {
-            facts.put("task", lead);
-        } else if (type.startsWith("Note")) {
-            facts.put("note", lead);
-        } else if (type.startsWith("Appointment")) {
-            facts.put("appointment", lead.get("appointment") instanceof Map<?, ?> appointment ? appointment : lead);
-        }
+        GhlEventTypes.find(type).map(GhlEventTypes.EventType::entity)
+                .filter(entity -> entity != GhlEventTypes.Entity.CONTACT && entity != GhlEventTypes.Entity.APP)
+                .ifPresent(entity -> facts.put(entity.family(), entity.of(lead)));
     }
 
     /** The run's latest event (the shipped flows replace the body). */
     private static Object lead(Exchange exchange) {
-        return exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events && !events.isEmpty()
+        return exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events && !events.isEmpty()
                 ? events.get(events.size() - 1) : null;
     }
 
@@ -220,7 +219,7 @@ public final class Rules {
         if (!(rule instanceof String id) || !(payload.get("variables") instanceof Map<?, ?> variables)) {
             throw new IllegalArgumentException("A rule run without a rule or its facts");
         }
-        exchange.setVariable(Dispatcher.FAILED_ROUTE, id);
+        exchange.setVariable(FlowHeaders.FAILED_ROUTE, id);
         exchange.getMessage().removeHeaders("*");
         if (payload.get("headers") instanceof Map<?, ?> headers) {
             headers.forEach((name, value) -> exchange.getMessage().setHeader(String.valueOf(name), value));

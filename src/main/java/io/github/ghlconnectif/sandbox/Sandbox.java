@@ -19,9 +19,9 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.ConnectorMain;
 import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.config.AdminOptions;
 import io.github.ghlconnectif.config.CamelOptions;
@@ -29,6 +29,7 @@ import io.github.ghlconnectif.config.ConnectifOptions;
 import io.github.ghlconnectif.config.GhlOptions;
 import io.github.ghlconnectif.config.RuleOptions;
 import io.github.ghlconnectif.config.SandboxOptions;
+import io.github.ghlconnectif.config.PropertyLocations;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.inbox.Dispatcher;
@@ -152,13 +153,13 @@ public final class Sandbox implements AutoCloseable {
             properties.put("store.password", "");
             // Ada's "newsletter" tag stands for her recorded opt-in, so the story shows a subscribed contact
             properties.put("sync.consent.opt-in", settings.optional(SyncOptions.CONSENT_OPT_IN).orElse("tag:newsletter"));
-            // the example rule (routes/rule-vip-to-workflow.yaml), when enabled, adds Ada to this simulated workflow
+            // the example rule (routes/rule-vip-to-workflow.camel.yaml), when enabled, adds Ada to this simulated workflow
             properties.put("rules.vip-to-workflow.workflow-id", settings.optional(RuleOptions.VIP_TO_WORKFLOW_ID)
                     .orElse("vip-onboarding"));
             options.forEach(properties::putIfAbsent);
 
             ghl.webhookTarget(connectorUrl + "/webhooks/ghl");
-            Main main = Application.newMain();
+            Main main = ConnectorMain.newMain();
             properties.forEach(main::addOverrideProperty);
             main.start();
             if (main.getCamelContext() == null || !main.getCamelContext().isStarted()) {
@@ -236,7 +237,7 @@ public final class Sandbox implements AutoCloseable {
     /** The bundled and local properties, the environment and {@code -D} options, under {@code options}. */
     private static Settings settings(Map<String, String> options) {
         DefaultCamelContext context = new DefaultCamelContext();
-        context.getPropertiesComponent().setLocation(Application.PROPERTY_LOCATIONS);
+        context.getPropertiesComponent().setLocation(PropertyLocations.ALL);
         Properties overrides = new Properties();
         overrides.putAll(options);
         context.getPropertiesComponent().setOverrideProperties(overrides);

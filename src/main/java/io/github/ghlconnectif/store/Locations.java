@@ -87,25 +87,21 @@ public final class Locations {
     private void setStatus(String locationId, String companyId, String status) {
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
         try (Connection connection = store.connection()) {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE ghl_location SET"
-                    + " company_id = COALESCE(?, company_id), status = ?, updated_at = ? WHERE location_id = ?")) {
-                update.setString(1, companyId);
-                update.setString(2, status);
-                update.setObject(3, now);
-                update.setString(4, locationId);
-                if (update.executeUpdate() > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ghl_location"
-                    + " (location_id, company_id, status, installed_at, updated_at) VALUES (?, ?, ?, ?, ?)")) {
-                insert.setString(1, locationId);
-                insert.setString(2, companyId);
-                insert.setString(3, status);
-                insert.setObject(4, now);
-                insert.setObject(5, now);
-                insert.executeUpdate();
-            }
+            // a known location keeps its company when the event names none, and its first install time
+            Upsert.row(connection, "UPDATE ghl_location SET company_id = COALESCE(?, company_id), status = ?,"
+                    + " updated_at = ? WHERE location_id = ?", update -> {
+                        update.setString(1, companyId);
+                        update.setString(2, status);
+                        update.setObject(3, now);
+                        update.setString(4, locationId);
+                    }, "INSERT INTO ghl_location (location_id, company_id, status, installed_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?)", insert -> {
+                        insert.setString(1, locationId);
+                        insert.setString(2, companyId);
+                        insert.setString(3, status);
+                        insert.setObject(4, now);
+                        insert.setObject(5, now);
+                    });
         } catch (SQLException e) {
             throw new StoreException("Cannot record location " + locationId, e);
         }

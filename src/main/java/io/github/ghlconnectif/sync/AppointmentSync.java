@@ -12,11 +12,11 @@ import java.util.Set;
 
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 
 /**
- * The appointments flow's decisions ({@code routes/sync-appointment.yaml}): a {@code ghl-appointment} event for the
+ * The appointments flow's decisions ({@code routes/sync-appointment.camel.yaml}): a {@code ghl-appointment} event for the
  * appointment the webhook names, and {@code ghl-next-appointment} set to the soonest upcoming one (null, which clears
  * it, when there is none). The list endpoint's
  * times carry no zone and are read in {@code ghl.location-timezone}; the webhooks' carry an offset. Both go out in UTC.
@@ -35,11 +35,11 @@ public final class AppointmentSync {
 
     /** Body in: the answer of {@code list-appointments}. */
     public void plan(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         ContactState state = states.find(contactId).orElseThrow(() -> new IllegalStateException(
                 "contact " + contactId + " has not been synced"));
         Map<String, Object> appointment = map(NoteSync.leadEvent(exchange).get("appointment"));
-        String type = exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE, String.class);
+        String type = exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE, String.class);
         Map<String, Object> fields = SyncVariables.eventFields(state);
         fields.put("appointmentId", text(appointment, "id"));
         fields.put("title", text(appointment, "title"));

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delete flow's decisions ({@code routes/sync-contact-delete.yaml}). A delete acts only on the Connectif contact
+ * The delete flow's decisions ({@code routes/sync-contact-delete.camel.yaml}). A delete acts only on the Connectif contact
  * linked to the GHL contact id in this connector's store, and only when the event's location owns that link: never
  * on an email taken from the payload. {@code sync.contact-delete=flag} (the default) sets {@code ghl-deleted};
  * {@code delete} deletes, except a Connectif contact linked to more than one GHL contact, which is flagged.
@@ -37,7 +38,7 @@ public final class ContactDeleteSync {
     public void plan(Exchange exchange) {
         Map<String, Object> event = map(exchange.getMessage().getBody());
         String contactId = text(event, "id");
-        String locationId = exchange.getMessage().getHeader("locationId", String.class);
+        String locationId = exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         ContactState state = contactId == null ? null : states.find(contactId).orElse(null);
         if (state == null || state.deleted() || !state.linked() || !state.locationId().equals(locationId)) {
             SyncVariables.skip(exchange, "no Connectif contact is linked to this GHL contact in location " + locationId

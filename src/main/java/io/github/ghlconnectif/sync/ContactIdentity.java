@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which Connectif contact a GHL contact is, and writing it there ({@code routes/sync-contact.yaml}). The first sync
+ * Which Connectif contact a GHL contact is, and writing it there ({@code routes/sync-contact.camel.yaml}). The first sync
  * upserts by email with {@code _externalId} = the GHL contact id (merging with a contact Connectif knows by that
  * email); every later sync patches by external id, with {@code _email} when the GHL email changed. An email another
  * contact holds (another GHL contact in the store, or a Connectif contact that answers with a conflict) is not

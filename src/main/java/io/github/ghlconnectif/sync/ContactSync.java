@@ -17,12 +17,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The contact flow's decisions ({@code routes/sync-contact.yaml}): from the fetched GHL contact, whether anything is
+ * The contact flow's decisions ({@code routes/sync-contact.camel.yaml}): from the fetched GHL contact, whether anything is
  * to be applied (not when it is older than what was applied, nor when the mapped fields did not change), the Connectif
  * fields (through {@code mapping.yaml}, with {@code ghl-tags}; a field this connector wrote and GHL no longer has as
  * null), and a tag event for each tag added or removed. {@link ContactIdentity} then writes them.
@@ -43,7 +44,7 @@ public final class ContactSync {
 
     /** Whether the contact of header {@code contactId} was synced before; other flows sync it first when not. */
     public boolean knows(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         return contactId != null && states.find(contactId).isPresent();
     }
 
@@ -58,7 +59,7 @@ public final class ContactSync {
             throw new IllegalArgumentException("GHL answered get-contact without a contact id");
         }
         String locationId = text(contact, "locationId") != null ? text(contact, "locationId")
-                : exchange.getMessage().getHeader("locationId", String.class);
+                : exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         ContactState before = states.find(contactId).orElse(null);
         String dateUpdated = text(contact, "dateUpdated");
         if (before != null && before.dateUpdated() != null && dateUpdated != null
@@ -92,7 +93,7 @@ public final class ContactSync {
         exchange.setVariable(ContactIdentity.GHL_EMAIL, email);
         SyncVariables.target(exchange, after);
         SyncVariables.events(exchange, tagEvents(after, tagsBefore, tags,
-                before != null || "ContactCreate".equals(exchange.getMessage().getHeader("GhlEventType"))));
+                before != null || "ContactCreate".equals(exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE))));
         exchange.getMessage().setBody(fields);
     }
 

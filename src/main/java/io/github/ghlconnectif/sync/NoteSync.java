@@ -11,11 +11,11 @@ import java.util.Optional;
 
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 
 /**
- * The notes flow's decisions ({@code routes/sync-note.yaml}): from the contact's notes as GHL lists them, a
+ * The notes flow's decisions ({@code routes/sync-note.camel.yaml}): from the contact's notes as GHL lists them, a
  * {@code ghl-note} event for the note the webhook names (created, updated or deleted) and {@code ghl-last-note} set to
  * the newest note's body.
  */
@@ -31,12 +31,12 @@ public final class NoteSync {
 
     /** Body in: the answer of {@code list-notes}; the webhook event is the dispatcher's lead event. */
     public void plan(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         ContactState state = states.find(contactId).orElseThrow(() -> new IllegalStateException(
                 "contact " + contactId + " has not been synced"));
         Map<String, Object> webhook = leadEvent(exchange);
         String noteId = text(webhook, "id");
-        String type = exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE, String.class);
+        String type = exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE, String.class);
         List<Map<String, Object>> notes = notes(exchange.getMessage().getBody());
         Map<String, Object> note = notes.stream().filter(n -> noteId != null && noteId.equals(text(n, "id"))).findFirst()
                 .orElse(webhook);
@@ -56,7 +56,7 @@ public final class NoteSync {
      * per old note (those would start Connectif workflows for notes written long ago). Nothing to send without notes.
      */
     public void latest(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         List<Map<String, Object>> notes = notes(exchange.getMessage().getBody());
         if (notes.isEmpty()) {
             SyncVariables.skip(exchange, "the contact has no notes");
@@ -77,7 +77,7 @@ public final class NoteSync {
     }
 
     static Map<String, Object> leadEvent(Exchange exchange) {
-        if (exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events && !events.isEmpty()) {
+        if (exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events && !events.isEmpty()) {
             return map(events.get(events.size() - 1));
         }
         return Map.of();

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
+import io.github.ghlconnectif.store.Upsert;
 
 /**
  * Reads and writes {@code sync_state} (what was applied per GHL contact, and the Connectif contact it is linked to)
@@ -119,20 +120,9 @@ public final class SyncStateStore {
     }
 
     private void save(Connection connection, ContactState state) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE sync_state SET location_id = ?, email = ?,"
-                + " external_id = ?, date_updated = ?, content_hash = ?, tags = ?, tasks = ?, sent_fields = ?,"
-                + " conflict_email = ?, conflict_with = ?, deleted = ?, updated_at = ? WHERE contact_id = ?")) {
-            bind(update, state);
-            if (update.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO sync_state (location_id, email,"
-                + " external_id, date_updated, content_hash, tags, tasks, sent_fields, conflict_email, conflict_with,"
-                + " deleted, updated_at, contact_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bind(insert, state);
-            insert.executeUpdate();
-        }
+        Upsert.row(connection, "sync_state", List.of("location_id", "email", "external_id", "date_updated",
+                "content_hash", "tags", "tasks", "sent_fields", "conflict_email", "conflict_with", "deleted", "updated_at"),
+                List.of("contact_id"), statement -> bind(statement, state));
     }
 
     /**
@@ -241,23 +231,27 @@ public final class SyncStateStore {
     private static void markSent(Connection connection, String taskId, String completionKey, String contactId)
             throws SQLException {
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
-        try (PreparedStatement update = connection.prepareStatement("UPDATE task_completion_episode SET status = 'sent',"
-                + " updated_at = ? WHERE task_id = ? AND completion_key = ?")) {
-            update.setObject(1, now);
-            update.setString(2, taskId);
-            update.setString(3, completionKey);
-            if (update.executeUpdate() > 0 || contactId == null) {
-                return;
+        String update = "UPDATE task_completion_episode SET status = 'sent', updated_at = ? WHERE task_id = ?"
+                + " AND completion_key = ?";
+        Upsert.Binder episode = statement -> {
+            statement.setObject(1, now);
+            statement.setString(2, taskId);
+            statement.setString(3, completionKey);
+        };
+        if (contactId == null) {
+            try (PreparedStatement statement = connection.prepareStatement(update)) {
+                episode.bind(statement);
+                statement.executeUpdate();
             }
+            return;
         }
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO task_completion_episode (task_id,"
-                + " completion_key, contact_id, status, updated_at) VALUES (?, ?, ?, 'sent', ?)")) {
-            insert.setString(1, taskId);
-            insert.setString(2, completionKey);
-            insert.setString(3, contactId);
-            insert.setObject(4, now);
-            insert.executeUpdate();
-        }
+        Upsert.row(connection, update, episode, "INSERT INTO task_completion_episode (task_id, completion_key,"
+                + " contact_id, status, updated_at) VALUES (?, ?, ?, 'sent', ?)", insert -> {
+                    insert.setString(1, taskId);
+                    insert.setString(2, completionKey);
+                    insert.setString(3, contactId);
+                    insert.setObject(4, now);
+                });
     }
 
     /** True when sent, false when being sent, null when unknown. */

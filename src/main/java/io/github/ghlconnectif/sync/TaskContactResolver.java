@@ -10,6 +10,7 @@ import java.util.Map;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,7 @@ public final class TaskContactResolver {
     /** Body: the task event; sets header {@code contactId} when the task is found. */
     public void resolve(Exchange exchange) {
         String taskId = text(map(exchange.getMessage().getBody()), "id");
-        String locationId = exchange.getMessage().getHeader("locationId", String.class);
+        String locationId = exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         if (taskId == null || locationId == null || contacts <= 0) {
             return;
         }
@@ -49,7 +50,7 @@ public final class TaskContactResolver {
             String contactId = text(map(contact), "id");
             if (contactId != null && hasTask(locationId, contactId, taskId)) {
                 LOG.info("Task {} came without its contact; found under contact {}", taskId, contactId);
-                exchange.getMessage().setHeader("contactId", contactId);
+                exchange.getMessage().setHeader(FlowHeaders.CONTACT_ID, contactId);
                 return;
             }
         }

@@ -15,12 +15,12 @@ import java.util.Set;
 
 import io.github.ghlconnectif.connectif.ConnectifEvent;
 import io.github.ghlconnectif.connectif.ConnectifModel;
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.inbox.InboxRow;
 import org.apache.camel.Exchange;
 
 /**
- * The tasks flow's decisions ({@code routes/sync-tasks.yaml}): the contact's tasks as GHL lists them, diffed against
+ * The tasks flow's decisions ({@code routes/sync-tasks.camel.yaml}): the contact's tasks as GHL lists them, diffed against
  * the tasks last seen, give the open-task fields, an event for each task created, changed or deleted, and the
  * completion episodes to announce. Each TaskComplete webhook is one episode, keyed by its {@code timestamp} (else by
  * its idempotency key), so a redelivery or a replay is not a new one; a completion seen only in a task list is one
@@ -49,7 +49,7 @@ public final class TaskSync {
 
     /** Body in: the answer of {@code list-tasks}. Body out: the open-task fields to write. */
     public void plan(Exchange exchange) {
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         ContactState state = states.find(contactId).orElseThrow(() -> new IllegalStateException(
                 "contact " + contactId + " has not been synced"));
         Map<String, List<Completed>> webhooks = completedByWebhook(exchange);
@@ -138,8 +138,8 @@ public final class TaskSync {
     /** The TaskComplete webhooks of this run by task id: completed at the webhook's timestamp, else when accepted. */
     private static Map<String, List<Completed>> completedByWebhook(Exchange exchange) {
         Map<String, List<Completed>> completed = new LinkedHashMap<>();
-        if (exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events
-                && exchange.getVariable(Dispatcher.ROWS) instanceof List<?> rows && rows.size() == events.size()) {
+        if (exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events
+                && exchange.getVariable(FlowHeaders.ROWS) instanceof List<?> rows && rows.size() == events.size()) {
             for (int i = 0; i < events.size(); i++) {
                 Map<String, Object> event = map(events.get(i));
                 InboxRow row = (InboxRow) rows.get(i);
@@ -166,12 +166,12 @@ public final class TaskSync {
 
     /** When the run's last event was accepted (never the processing time); now when the run has no inbox row. */
     private static Instant acceptedAt(Exchange exchange) {
-        return exchange.getVariable(Dispatcher.ROWS) instanceof List<?> rows && !rows.isEmpty()
+        return exchange.getVariable(FlowHeaders.ROWS) instanceof List<?> rows && !rows.isEmpty()
                 ? ((InboxRow) rows.get(rows.size() - 1)).acceptedAt() : Instant.now();
     }
 
     private static boolean onlyBackfill(Exchange exchange) {
-        return exchange.getVariable(Dispatcher.EVENTS) instanceof List<?> events && !events.isEmpty()
+        return exchange.getVariable(FlowHeaders.EVENTS) instanceof List<?> events && !events.isEmpty()
                 && events.stream().allMatch(event -> Boolean.TRUE.equals(map(event).get("backfill")));
     }
 

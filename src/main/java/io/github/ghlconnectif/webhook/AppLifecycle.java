@@ -1,9 +1,10 @@
 package io.github.ghlconnectif.webhook;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
-import io.github.ghlconnectif.Connector;
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
+import io.github.ghlconnectif.store.Locations;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -14,15 +15,18 @@ public final class AppLifecycle implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppLifecycle.class);
 
-    private final Connector connector;
+    private final Locations locations;
+    private final Consumer<String> forgetTokens;
 
-    public AppLifecycle(Connector connector) {
-        this.connector = connector;
+    /** @param forgetTokens deletes the OAuth tokens of a location (nothing to do with a private token) */
+    public AppLifecycle(Locations locations, Consumer<String> forgetTokens) {
+        this.locations = locations;
+        this.forgetTokens = forgetTokens;
     }
 
     @Override
     public void process(Exchange exchange) {
-        String type = exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE, String.class);
+        String type = exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE, String.class);
         Map<?, ?> event = exchange.getMessage().getBody(Map.class);
         String locationId = event.get("locationId") instanceof String id ? id : null;
         String companyId = event.get("companyId") instanceof String id ? id : null;
@@ -31,13 +35,11 @@ public final class AppLifecycle implements Processor {
             return;
         }
         if ("INSTALL".equals(type)) {
-            connector.locations().markInstalled(locationId, companyId);
+            locations.markInstalled(locationId, companyId);
             LOG.info("App installed on location {} (company {})", locationId, companyId);
         } else if ("UNINSTALL".equals(type)) {
-            connector.locations().markUninstalled(locationId);
-            if (connector.isOAuth()) {
-                connector.oauthTokens().forget(locationId);
-            }
+            locations.markUninstalled(locationId);
+            forgetTokens.accept(locationId);
             LOG.info("App uninstalled from location {}: its sync is stopped and its tokens deleted", locationId);
         }
     }

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.ghlconnectif.ghl.GhlEventTypes;
 import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.InboxEvent;
 
@@ -30,11 +30,14 @@ public final class GhlEventReader {
     private GhlEventReader() {
     }
 
+    /** @param type one of {@link GhlEventTypes} */
     public static InboxEvent read(JsonNode event, String type, String rawBody) throws BadEvent {
+        GhlEventTypes.Entity kind = GhlEventTypes.find(type).orElseThrow(() -> new BadEvent("unknown event type"))
+                .entity();
         String locationId = id(text(event, "locationId"), "locationId");
         String entityId;
         String contactKey;
-        if (type.equals("INSTALL") || type.equals("UNINSTALL")) {
+        if (kind == GhlEventTypes.Entity.APP) {
             String companyId = id(text(event, "companyId"), "companyId");
             if (locationId == null && companyId == null) {
                 throw new BadEvent("missing field locationId");
@@ -46,38 +49,14 @@ public final class GhlEventReader {
             if (locationId == null) {
                 throw new BadEvent("missing field locationId");
             }
-            JsonNode entity = type.startsWith("Appointment") ? event.path("appointment") : event;
-            entityId = require(entity, "id", type.startsWith("Appointment") ? "appointment.id" : "id");
-            String contactId = type.startsWith("Contact") ? entityId : id(text(entity, "contactId"), "contactId");
-            contactKey = contactId != null ? contactId : family(type) + ":" + entityId;
+            JsonNode entity = kind.wrapper() == null ? event : event.path(kind.wrapper());
+            entityId = require(entity, "id", kind.idName());
+            String contactId = kind == GhlEventTypes.Entity.CONTACT ? entityId
+                    : id(text(entity, kind.contactField()), kind.contactField());
+            contactKey = contactId != null ? contactId : kind.family() + ":" + entityId;
         }
         return new InboxEvent(eventKey(event, rawBody), SOURCE, type, bounded(locationId),
                 bounded(contactKey), rawBody);
-    }
-
-    /** The GHL contact a stored event is about, or null when it names none (then its contact key is synthetic). */
-    public static String contactIdOf(String type, Map<?, ?> event) {
-        Object id;
-        if (type.startsWith("Contact")) {
-            id = event.get("id");
-        } else if (type.startsWith("Appointment")) {
-            id = event.get("appointment") instanceof Map<?, ?> appointment ? appointment.get("contactId") : null;
-        } else if (type.equals("INSTALL") || type.equals("UNINSTALL")) {
-            id = null;
-        } else {
-            id = event.get("contactId");
-        }
-        return id instanceof String text && !text.isBlank() ? text : null;
-    }
-
-    /** {@code task}, {@code note}, {@code appointment} or {@code contact}. */
-    private static String family(String type) {
-        for (String family : new String[] {"Task", "Note", "Appointment"}) {
-            if (type.startsWith(family)) {
-                return family.toLowerCase();
-            }
-        }
-        return "contact";
     }
 
     static String eventKey(JsonNode event, String rawBody) {

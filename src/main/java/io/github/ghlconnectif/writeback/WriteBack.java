@@ -17,12 +17,13 @@ import java.util.Map;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.sync.FieldMapping;
 import io.github.ghlconnectif.sync.Times;
 import org.apache.camel.Exchange;
 
 /**
- * The decisions of the write-back flow ({@code routes/connectif-actions.yaml}): which GHL contact an action is for
+ * The decisions of the write-back flow ({@code routes/connectif-actions.camel.yaml}): which GHL contact an action is for
  * (by {@code ghlContactId}, else by email through GHL's duplicate lookup, else created where the action allows), the
  * GHL operation and body, and the marks that keep the resulting webhooks from being echoed back.
  */
@@ -48,9 +49,9 @@ public final class WriteBack {
         exchange.setVariable(REQUEST, request);
         WriteAction action = WriteAction.find(text(request, "action")).orElseThrow(() ->
                 new IllegalArgumentException("unknown action " + request.get("action")));
-        String locationId = exchange.getMessage().getHeader("locationId", String.class);
+        String locationId = exchange.getMessage().getHeader(FlowHeaders.LOCATION_ID, String.class);
         String contactId = contactId(action, request, locationId);
-        exchange.getMessage().setHeader("contactId", contactId);
+        exchange.getMessage().setHeader(FlowHeaders.CONTACT_ID, contactId);
         if (request.get("taskId") != null) {
             exchange.getMessage().setHeader("taskId", text(request, "taskId"));
         }
@@ -101,7 +102,7 @@ public final class WriteBack {
     public void remember(Exchange exchange) {
         Map<String, Object> request = exchange.getVariable(REQUEST, Map.class);
         Map<String, Object> answer = map(exchange.getMessage().getBody());
-        String contactId = exchange.getMessage().getHeader("contactId", String.class);
+        String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
         String taskId = exchange.getMessage().getHeader("taskId", String.class);
         List<String> marks = new ArrayList<>();
         switch (exchange.getMessage().getHeader(OPERATION, String.class)) {

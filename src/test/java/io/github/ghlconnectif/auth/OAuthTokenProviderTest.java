@@ -1,6 +1,5 @@
 package io.github.ghlconnectif.auth;
 
-import io.github.ghlconnectif.metrics.ApiCalls;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -34,16 +33,18 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.CircuitBreaker;
+import io.github.ghlconnectif.ghl.AccessToken;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.ghl.GhlCatalog;
 import io.github.ghlconnectif.ghl.GhlClient;
 import io.github.ghlconnectif.ghl.Priority;
 import io.github.ghlconnectif.ghl.RateBudgets;
+import io.github.ghlconnectif.metrics.ApiCalls;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.LogCapture;
-import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.Stubs;
+import io.github.ghlconnectif.support.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;

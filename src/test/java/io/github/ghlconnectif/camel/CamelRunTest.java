@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The routes under Camel JBang: {@code camel run routes/*.yaml application.properties --dep=<this project>} starts
+ * The routes under Camel JBang: {@code camel run routes/*.camel.yaml application.properties --dep=<this project>} starts
  * {@link KameletMain} with the route files as the include pattern and the properties file as the properties location.
  * This does the same (with the project on the classpath instead of downloaded) and shows a webhook synced, and the
  * example rule at work when enabled.
@@ -66,7 +66,7 @@ class CamelRunTest extends ConnectorTestSupport {
                 .withRequestBody(equalToJson("{\"_name\":\"Ada\",\"_externalId\":\"c1\"}", true, true)));
         long yamlRoutes = main.getCamelContext().getRoutes().stream()
                 .filter(route -> route.getSourceLocation() != null && route.getSourceLocation().contains("routes/")).count();
-        assertEquals(routesInFiles(), yamlRoutes, "every route of routes/*.yaml started");
+        assertEquals(routesInFiles(), yamlRoutes, "every route of routes/*.camel.yaml started");
     }
 
     @Test
@@ -86,14 +86,14 @@ class CamelRunTest extends ConnectorTestSupport {
         ghl.verify(1, postRequestedFor(urlEqualTo("/contacts/c2/workflow/wf-run")));
     }
 
-    /** Starts the routes as {@code camel run routes/*.yaml application.properties} does; returns the HTTP port. */
+    /** Starts the routes as {@code camel run routes/*.camel.yaml application.properties} does; returns the HTTP port. */
     private int startCamelRun(Map<String, String> extra) {
         int port = AvailablePortFinder.getNextAvailable();
         main = new KameletMain("camel.jbang");
         // camel run resolves --dep from Maven; here the project and its dependencies are the test classpath (the
         // engine still tries to fetch the Kamelet catalog, which the flows do not use, and logs that it cannot offline)
         main.setDownload(false);
-        main.addInitialProperty("camel.main.routes-include-pattern", "file:routes/*.yaml");
+        main.addInitialProperty("camel.main.routes-include-pattern", "file:routes/*.camel.yaml");
         main.addInitialProperty("camel.component.properties.location", "file:application.properties");
         Map.of("camel.server.port", String.valueOf(port), "ghl.auth.mode", "private-token", "ghl.private-token", "pit-run",
                 "ghl.location-id", LOCATION, "ghl.base-url", ghl.baseUrl(), "connectif.base-url", connectif.baseUrl(),
@@ -119,7 +119,7 @@ class CamelRunTest extends ConnectorTestSupport {
 
     private static long routesInFiles() throws Exception {
         long routes = 0;
-        try (var files = Files.newDirectoryStream(Path.of("routes"), "*.yaml")) {
+        try (var files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
             for (Path file : files) {
                 routes += Files.readAllLines(file).stream().filter(line -> line.startsWith("- route:")).count();
             }

@@ -76,7 +76,7 @@ class DispatcherTest {
         CountDownLatch firstUnits = new CountDownLatch(5);
         AtomicBoolean allInParallel = new AtomicBoolean(true);
         recorder.onUnit = exchange -> {
-            if (exchange.getMessage().getHeader(Dispatcher.EVENT_COUNT, Integer.class) == 4 && seq(exchange, 0) == 0) {
+            if (exchange.getMessage().getHeader(FlowHeaders.EVENT_COUNT, Integer.class) == 4 && seq(exchange, 0) == 0) {
                 firstUnits.countDown();
                 allInParallel.compareAndSet(true, await(firstUnits));
             }
@@ -269,7 +269,7 @@ class DispatcherTest {
 
     @SuppressWarnings("unchecked")
     private static int seq(Exchange exchange, int index) {
-        List<Map<String, Object>> events = exchange.getVariable(Dispatcher.EVENTS, List.class);
+        List<Map<String, Object>> events = exchange.getVariable(FlowHeaders.EVENTS, List.class);
         return ((Number) events.get(index).get("seq")).intValue();
     }
 
@@ -305,11 +305,11 @@ class DispatcherTest {
                 overlap.set(true);
             }
             try {
-                List<Map<String, Object>> events = exchange.getVariable(Dispatcher.EVENTS, List.class);
+                List<Map<String, Object>> events = exchange.getVariable(FlowHeaders.EVENTS, List.class);
                 attempts.computeIfAbsent(contact, c -> Collections.synchronizedList(new ArrayList<>())).add(seq(exchange, 0));
                 onUnit.accept(exchange);
                 units.computeIfAbsent(contact, c -> Collections.synchronizedList(new ArrayList<>()))
-                        .add(exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE) + " x" + events.size());
+                        .add(exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE) + " x" + events.size());
                 for (Map<String, Object> event : events) {
                     sequences.computeIfAbsent(contact, c -> Collections.synchronizedList(new ArrayList<>()))
                             .add(((Number) event.get("seq")).intValue());

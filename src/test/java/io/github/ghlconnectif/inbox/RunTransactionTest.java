@@ -68,7 +68,7 @@ class RunTransactionTest {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(2);
         startDispatcher(exchange -> {
-            if ("ContactUpdate".equals(exchange.getMessage().getHeader(Dispatcher.EVENT_TYPE))) {
+            if ("ContactUpdate".equals(exchange.getMessage().getHeader(FlowHeaders.EVENT_TYPE))) {
                 states.save(new ContactState("c1", "loc1", "a@example.org", "c1", "2026-01-01", "hash-1", List.of(), Map.of(),
                         List.of(), null, null, false));
             } else {

@@ -71,12 +71,12 @@ class RuleFileJarIT {
     @Test
     void aFailingRuleFileIsDeadLetteredAsItsOwnAndItsReplayCallsOnlyTheWorkflow() throws Exception {
         Path routes = Files.createDirectories(workDir.resolve("routes"));
-        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.yaml")) {
+        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
             for (Path file : shipped) {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        Files.writeString(routes.resolve("vip-welcome.yaml"), RuleFilesTest.RULE);
+        Files.writeString(routes.resolve("vip-welcome.camel.yaml"), RuleFilesTest.RULE);
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get("/contacts/c1").willReturn(okJson("{\"contact\":{\"id\":\"c1\",\"locationId\":\"" + LOCATION
                 + "\",\"email\":\"ada@example.org\",\"dateUpdated\":\"2026-11-29T06:00:00.000Z\",\"tags\":[\"vip\"]}}")));

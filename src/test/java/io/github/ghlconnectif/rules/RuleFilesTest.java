@@ -57,13 +57,13 @@ public class RuleFilesTest extends ConnectorTestSupport {
     @BeforeEach
     void copyRoutesAndAddTheRule() throws Exception {
         routes = Files.createDirectories(workDir.resolve("routes"));
-        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.yaml")) {
+        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
             for (Path file : shipped) {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        Files.writeString(routes.resolve("vip-welcome.yaml"), RULE);
-        Files.writeString(routes.resolve("facts.yaml"), """
+        Files.writeString(routes.resolve("vip-welcome.camel.yaml"), RULE);
+        Files.writeString(routes.resolve("facts.camel.yaml"), """
                 - route:
                     id: rule-facts
                     from:
@@ -75,7 +75,7 @@ public class RuleFilesTest extends ConnectorTestSupport {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(get(urlPathMatching("/contacts/[^/]+/(tasks|notes)")).willReturn(okJson("{\"tasks\":[],\"notes\":[]}")));
         ghl.stubFor(post(urlPathMatching("/contacts/[^/]+/workflow/wf-vip")).willReturn(okJson("{\"succeded\":true}")));
-        start(Map.of("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml",
+        start(Map.of("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.camel.yaml",
                 "sync.retry.max-attempts", "3", "sync.retry.initial-delay", "50ms", "sync.retry.max-delay", "200ms"));
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The example rule (routes/rule-vip-to-workflow.yaml) with the test kit of the README: the connector booted as Camel
+ * The example rule (routes/rule-vip-to-workflow.camel.yaml) with the test kit of the README: the connector booted as Camel
  * Main with the route files, WireMock for GHL and Connectif, and the rule's endpoint given the facts of a run.
  */
 class VipToWorkflowRuleTest extends CamelMainTestSupport {
@@ -32,7 +32,7 @@ class VipToWorkflowRuleTest extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties main) {
-        main.withRoutesIncludePattern("file:routes/*.yaml");
+        main.withRoutesIncludePattern("file:routes/*.camel.yaml");
     }
 
     @Override

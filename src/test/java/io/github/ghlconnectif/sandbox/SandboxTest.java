@@ -159,13 +159,13 @@ class SandboxTest {
     @Test
     void aRuleFileAndTheExampleRuleAddAdaToTheirWorkflowsInTheSandbox() throws Exception {
         Path routes = Files.createDirectories(workDir.resolve("routes"));
-        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.yaml")) {
+        try (var shipped = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
             for (Path file : shipped) {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        Files.writeString(routes.resolve("vip-welcome.yaml"), RuleFilesTest.RULE);
-        start(Map.of("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml",
+        Files.writeString(routes.resolve("vip-welcome.camel.yaml"), RuleFilesTest.RULE);
+        start(Map.of("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.camel.yaml",
                 "rules.vip-to-workflow.enabled", "true"));
         Await.until(sandbox::idle, Duration.ofSeconds(30), "the rules run");
 

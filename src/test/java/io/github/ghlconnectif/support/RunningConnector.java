@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.ghlconnectif.Application;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
+import io.github.ghlconnectif.camel.ConnectorMain;
 import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.CamelContext;
@@ -36,14 +36,14 @@ public final class RunningConnector implements AutoCloseable {
         int port = AvailablePortFinder.getNextAvailable();
         Map<String, String> all = new HashMap<>();
         all.put("camel.server.port", String.valueOf(port));
-        all.put("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:test-routes/*.yaml");
+        all.put("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,classpath:test-routes/*.camel.yaml");
         all.put("connectif.api-key", "test-key-id:test-key-secret");
         all.put("connectif.base-url", "http://127.0.0.1:9");
         all.put("ghl.base-url", "http://127.0.0.1:9");
         all.put("connectif.setup-on-start", "false");
         all.put("sync.reconcile.cron", "0 0 0 1 1 ? 2099");
         all.putAll(properties);
-        Main main = Application.newMain();
+        Main main = ConnectorMain.newMain();
         all.forEach(main::addOverrideProperty);
         main.start();
         RunningConnector running = new RunningConnector(main, port);

@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.github.ghlconnectif.inbox.Dispatcher;
+import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.LogCapture;
@@ -74,7 +74,7 @@ class GhlWebhookIntakeTest {
         assertAnswer(again, 200, "{\"status\":\"duplicate\"}");
         flows.assertIsSatisfied(10_000);
         Exchange dispatched = flows.getReceivedExchanges().get(0);
-        assertEquals("ContactUpdate", dispatched.getMessage().getHeader(Dispatcher.EVENT_TYPE));
+        assertEquals("ContactUpdate", dispatched.getMessage().getHeader(FlowHeaders.EVENT_TYPE));
         assertEquals("nmFmQEsNgz6AVpgLVUJ0", dispatched.getMessage().getHeader("contactId"));
         assertEquals(LOCATION, dispatched.getMessage().getHeader("locationId"));
         assertEquals("Ana", dispatched.getMessage().getBody(Map.class).get("firstName"));

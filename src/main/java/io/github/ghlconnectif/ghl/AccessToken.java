@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.auth;
+package io.github.ghlconnectif.ghl;
 
 import java.time.Instant;
 import java.util.Optional;

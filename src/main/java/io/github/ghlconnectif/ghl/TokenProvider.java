@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.auth;
+package io.github.ghlconnectif.ghl;
 
 /** Hands out the bearer token for a GHL location, whatever the authentication mode. */
 public interface TokenProvider {

@@ -1,0 +1,56 @@
+package io.github.ghlconnectif.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Update-then-insert: the one upsert that H2 and PostgreSQL run alike (their {@code MERGE} and {@code ON CONFLICT}
+ * differ). Two writers inserting the same new row at once: the second gets the unique key's violation, as before.
+ */
+public final class Upsert {
+
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private Upsert() {
+    }
+
+    /**
+     * {@code UPDATE table SET columns WHERE keys}, then {@code INSERT} when no row had the keys. {@code binder} sets the
+     * columns' values, then the keys', for both statements.
+     *
+     * @return whether the row was inserted
+     */
+    public static boolean row(Connection connection, String table, List<String> columns, List<String> keys, Binder binder)
+            throws SQLException {
+        List<String> all = new ArrayList<>(columns);
+        all.addAll(keys);
+        String update = "UPDATE " + table + " SET " + String.join(" = ?, ", columns) + " = ? WHERE "
+                + String.join(" = ? AND ", keys) + " = ?";
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
+                + String.join(", ", all.stream().map(column -> "?").toList()) + ")";
+        return row(connection, update, binder, insert, binder);
+    }
+
+    /** The same with statements of the caller's, when the update and the insert do not set the same columns. */
+    public static boolean row(Connection connection, String update, Binder updateBinder, String insert, Binder insertBinder)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(update)) {
+            updateBinder.bind(statement);
+            if (statement.executeUpdate() > 0) {
+                return false;
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(insert)) {
+            insertBinder.bind(statement);
+            statement.executeUpdate();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.ghlconnectif.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import io.github.ghlconnectif.support.TestDatabases;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UpsertTest {
+
+    @TempDir
+    Path workDir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void insertsTheFirstTimeAndUpdatesTheSameRowAfter(String kind) throws Exception {
+        String url = TestDatabases.url(kind, workDir);
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 2, Duration.ofSeconds(10));
+                Connection connection = store.connection()) {
+            assertTrue(save(connection, "2026-01-01"));
+            assertFalse(save(connection, "2026-02-01"));
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                    "SELECT COUNT(*), MAX(date_updated) FROM reconcile_watermark WHERE location_id = 'loc1'")) {
+                assertTrue(rows.next());
+                assertEquals(1, rows.getInt(1));
+                assertEquals("2026-02-01", rows.getString(2));
+            }
+        }
+    }
+
+    private static boolean save(Connection connection, String dateUpdated) throws Exception {
+        return Upsert.row(connection, "reconcile_watermark", List.of("date_updated", "search_after", "updated_at"),
+                List.of("location_id"), statement -> {
+                    statement.setString(1, dateUpdated);
+                    statement.setString(2, null);
+                    statement.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+                    statement.setString(4, "loc1");
+                });
+    }
+}
