@@ -27,12 +27,24 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class AdminRoutes extends RouteBuilder {
 
+    private final Connector connector;
+    private final Dispatcher dispatcher;
+    private final Backfills backfills;
+    private final DeadLetters deadLetters;
+    private final ConnectorStatus status;
+
+    public AdminRoutes(Connector connector, Dispatcher dispatcher, Backfills backfills, DeadLetters deadLetters,
+            ConnectorStatus status) {
+        this.connector = connector;
+        this.dispatcher = dispatcher;
+        this.backfills = backfills;
+        this.deadLetters = deadLetters;
+        this.status = status;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
         Optional<String> token = connector.settings().optional(AdminOptions.TOKEN);
-        DeadLetters deadLetters = new DeadLetters(connector.store());
 
         admin("GET", "/admin/dead-letters", "admin-dead-letters-list", token, exchange -> {
             DeadLetters.Filter filter = filter(exchange);
@@ -78,11 +90,9 @@ public final class AdminRoutes extends RouteBuilder {
                 json(exchange, 404, Map.of("error", "this connector does not serve location " + location));
                 return;
             }
-            boolean started = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
-                    .start(location);
+            boolean started = backfills.start(location);
             json(exchange, started ? 202 : 409, Map.of("locationId", location, "status", started ? "started" : "running"));
         });
-        ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters);
         admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status.snapshot()));
         from("platform-http:/status?httpMethodRestrict=GET").routeId("status-page").process(exchange -> {
             String authorization = RequestCredentials.header(exchange, "Authorization");
@@ -144,7 +154,7 @@ public final class AdminRoutes extends RouteBuilder {
     }
 
     private void wake() {
-        getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class).wake();
+        dispatcher.wake();
     }
 
     private static DeadLetters.Filter filter(Exchange exchange) {
@@ -175,7 +185,6 @@ public final class AdminRoutes extends RouteBuilder {
     private void json(Exchange exchange, int status, Object body) throws Exception {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(getCamelContext().getRegistry()
-                .lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class).mapper().writeValueAsString(body));
+        exchange.getMessage().setBody(connector.mapper().writeValueAsString(body));
     }
 }

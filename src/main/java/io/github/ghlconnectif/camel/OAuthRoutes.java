@@ -26,11 +26,14 @@ public final class OAuthRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthRoutes.class);
 
+    private final Connector connector;
+
+    public OAuthRoutes(Connector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
-
         from("platform-http:/oauth/install?httpMethodRestrict=GET")
                 .routeId("oauth-install")
                 .process(exchange -> install(exchange, connector));
