@@ -1,12 +1,10 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.auth;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.ghlconnectif.Connector;
-import io.github.ghlconnectif.auth.OAuthStates;
-import io.github.ghlconnectif.auth.TokenGrant;
 import io.github.ghlconnectif.config.GhlOptions;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.store.ServedLocations;

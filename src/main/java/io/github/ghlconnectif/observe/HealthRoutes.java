@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.observe;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +14,8 @@ import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.sync.ContactIdentity;
+import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.Refusal;
 import io.github.ghlconnectif.webhook.RequestCredentials;
 import org.apache.camel.Exchange;
@@ -30,21 +32,27 @@ public final class AdminRoutes extends RouteBuilder {
     private final Connector connector;
     private final Dispatcher dispatcher;
     private final Backfills backfills;
-    private final DeadLetters deadLetters;
-    private final ConnectorStatus status;
+    private final IntakeCounters counters;
+    private final ContactIdentity identity;
+    private final String version;
 
-    public AdminRoutes(Connector connector, Dispatcher dispatcher, Backfills backfills, DeadLetters deadLetters,
-            ConnectorStatus status) {
+    /** @param version the connector's version, shown in the status */
+    public AdminRoutes(Connector connector, Dispatcher dispatcher, IntakeCounters counters, Backfills backfills,
+            ContactIdentity identity, String version) {
         this.connector = connector;
         this.dispatcher = dispatcher;
         this.backfills = backfills;
-        this.deadLetters = deadLetters;
-        this.status = status;
+        this.counters = counters;
+        this.identity = identity;
+        this.version = version;
     }
 
     @Override
     public void configure() {
         Optional<String> token = connector.settings().optional(AdminOptions.TOKEN);
+        DeadLetters deadLetters = new DeadLetters(connector.store());
+        ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters, dispatcher, counters,
+                backfills, identity, version);
 
         admin("GET", "/admin/dead-letters", "admin-dead-letters-list", token, exchange -> {
             DeadLetters.Filter filter = filter(exchange);

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.admin;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +36,10 @@ final class ConnectorStatus {
     private final IntakeCounters counters;
     private final Backfills backfills;
     private final ContactIdentity identity;
+    private final String version;
 
     ConnectorStatus(CamelContext camel, Connector connector, DeadLetters deadLetters, Dispatcher dispatcher,
-            IntakeCounters counters, Backfills backfills, ContactIdentity identity) {
+            IntakeCounters counters, Backfills backfills, ContactIdentity identity, String version) {
         this.camel = camel;
         this.connector = connector;
         this.deadLetters = deadLetters;
@@ -46,12 +47,13 @@ final class ConnectorStatus {
         this.counters = counters;
         this.backfills = backfills;
         this.identity = identity;
+        this.version = version;
     }
 
     Map<String, Object> snapshot() {
         DispatchStats stats = dispatcher.stats();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("version", ConnectorMain.version());
+        status.put("version", version);
         status.put("uptimeSeconds", camel.getUptime().toSeconds());
         status.put("inboxDepth", connector.inbox().depth());
         status.put("inFlight", dispatcher.inFlight());

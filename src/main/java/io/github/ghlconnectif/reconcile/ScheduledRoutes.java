@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +12,6 @@ import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.config.StoreOptions;
 import io.github.ghlconnectif.config.SyncOptions;
 import io.github.ghlconnectif.inbox.EventKeys;
-import io.github.ghlconnectif.reconcile.JobRuns;
-import io.github.ghlconnectif.reconcile.Reconciler;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
