@@ -43,6 +43,8 @@ class LayersTest {
             List.of("webhook", "sync"),
             List.of("reconcile", "rules", "writeback"),
             List.of("Connector"),
+            // the routes of an area, beside the area's own classes, given their parts by camel/ConnectorConfiguration
+            List.of("admin", "observe", "auth.OAuthRoutes", "reconcile.ScheduledRoutes"),
             List.of("camel", "cli"),
             List.of("sandbox"),
             List.of("Application"));

@@ -23,11 +23,14 @@ public final class ConnectifRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectifRoutes.class);
 
+    private final Connector connector;
+
+    public ConnectifRoutes(Connector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
-
         from("direct:connectif-upsert-contact").routeId("connectif-upsert-contact").process(exchange -> {
             Map<String, Object> fields = body(exchange);
             String email = FlowParameter.text(exchange, "email");

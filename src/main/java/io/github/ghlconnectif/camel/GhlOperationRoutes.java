@@ -11,10 +11,14 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class GhlOperationRoutes extends RouteBuilder {
 
+    private final Connector connector;
+
+    public GhlOperationRoutes(Connector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
         for (GhlOperation operation : GhlCatalog.operations()) {
             from(operation.endpointUri())
                     .routeId("ghl-" + operation.id())

@@ -10,12 +10,16 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class RuleRoutes extends RouteBuilder {
 
-    public static final String RULES = "rules";
     private static final String RULE_ENDPOINT = "ruleEndpoint";
+
+    private final Rules rules;
+
+    public RuleRoutes(Rules rules) {
+        this.rules = rules;
+    }
 
     @Override
     public void configure() throws Exception {
-        Rules rules = getCamelContext().getRegistry().lookupByNameAndType(RULES, Rules.class);
         getCamelContext().addStartupListener((context, alreadyStarted) -> rules.validate());
         from(Dispatcher.RULE_URI).routeId("run-rule")
                 .process(exchange -> exchange.setVariable(RULE_ENDPOINT, rules.restore(exchange)))

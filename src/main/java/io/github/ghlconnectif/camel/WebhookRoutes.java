@@ -1,38 +1,20 @@
 package io.github.ghlconnectif.camel;
 
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 
-import io.github.ghlconnectif.CircuitBreaker;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.ConnectifOptions;
 import io.github.ghlconnectif.config.IntakeOptions;
-import io.github.ghlconnectif.config.SecretMasker;
 import io.github.ghlconnectif.config.Settings;
-import io.github.ghlconnectif.config.StoreOptions;
-import io.github.ghlconnectif.config.SyncOptions;
-import io.github.ghlconnectif.auth.OAuthStates;
-import io.github.ghlconnectif.inbox.Dispatcher;
-import io.github.ghlconnectif.inbox.EventKeys;
 import io.github.ghlconnectif.inbox.InboxWriter;
-import io.github.ghlconnectif.reconcile.Backfills;
-import io.github.ghlconnectif.reconcile.JobRuns;
-import io.github.ghlconnectif.reconcile.Reconciler;
 import io.github.ghlconnectif.webhook.AppLifecycle;
 import io.github.ghlconnectif.webhook.GhlEventGate;
 import io.github.ghlconnectif.webhook.GhlWebhookIntake;
@@ -51,44 +33,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/ghl} and {@code POST /webhooks/connectif} into the durable inbox, and the dispatcher that runs
- * stored events through the flows: GHL events to {@code sync.dispatch-uri} ({@code direct:ghl-event} in
- * {@code routes/ghl-events.camel.yaml}), Connectif actions to {@code connectif.dispatch-uri} ({@code direct:connectif-action}
- * in {@code routes/connectif-actions.camel.yaml}).
+ * {@code POST /webhooks/ghl} and {@code POST /webhooks/connectif} into the durable inbox, behind the {@link IntakeGuard}
+ * on Camel Main's HTTP server, and {@code direct:ghl-app-lifecycle} for GHL's INSTALL and UNINSTALL events.
  */
 public final class WebhookRoutes extends RouteBuilder {
 
-    public static final String DISPATCHER = "dispatcher";
-    public static final String INTAKE_COUNTERS = "intakeCounters";
-    public static final String BACKFILLS = "backfills";
-
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+
+    private final Connector connector;
+    private final InboxWriter writer;
+    private final AtomicLong pending;
+    private final IntakeCounters counters;
+    private final LimitedVertx serverVertx;
+
+    /**
+     * @param pending     events stored and not yet taken by the dispatcher
+     * @param serverVertx the Vert.x instance of Camel Main's HTTP server
+     */
+    public WebhookRoutes(Connector connector, InboxWriter writer, AtomicLong pending, IntakeCounters counters,
+            LimitedVertx serverVertx) {
+        this.connector = connector;
+        this.writer = writer;
+        this.pending = pending;
+        this.counters = counters;
+        this.serverVertx = serverVertx;
+    }
 
     @Override
     public void configure() throws Exception {
         CamelContext camel = getCamelContext();
-        Connector connector = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class);
         Settings settings = connector.settings();
-
-        AtomicLong pending = new AtomicLong();
-        SecretMasker masker = new SecretMasker(settings);
-        Dispatcher.Options options = dispatcherOptions(settings);
-        Dispatcher dispatcher = new Dispatcher(connector.inbox(), camel, connector.mapper(), pending,
-                () -> connector.locations().uninstalled(),
-                () -> connector.breakers().stream().anyMatch(CircuitBreaker::isOpen), masker::mask, options,
-                connector.apiCalls());
-        InboxWriter writer = new InboxWriter(connector.inbox(), settings.get(IntakeOptions.BATCH_SIZE),
-                settings.get(IntakeOptions.QUEUE_CAPACITY), accepted -> {
-                    pending.addAndGet(accepted);
-                    dispatcher.wake();
-                });
-        IntakeCounters counters = new IntakeCounters(connector.metrics());
-        camel.getRegistry().bind(DISPATCHER, dispatcher);
-        camel.getRegistry().bind(INTAKE_COUNTERS, counters);
         // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
         int maxBodyBytes = settings.get(IntakeOptions.MAX_BODY_BYTES);
         Duration writeTimeout = settings.get(IntakeOptions.WRITE_TIMEOUT);
-        camel.addService(writer, true, false);
         // the guard goes on the router before the server listens (a startup listener comes after: Vert.x answered the
         // first requests 404); the startup listener covers a server that is not built on our Vert.x instance
         AtomicReference<IntakeGuard> guard = new AtomicReference<>();
@@ -99,11 +76,7 @@ public final class WebhookRoutes extends RouteBuilder {
                 }
             }
         };
-        LimitedVertx serverVertx = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.HTTP_SERVER_VERTX,
-                LimitedVertx.class);
-        if (serverVertx != null) {
-            serverVertx.beforeEachServer(installGuard);
-        }
+        serverVertx.beforeEachServer(installGuard);
         camel.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -111,9 +84,7 @@ public final class WebhookRoutes extends RouteBuilder {
             }
 
             @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-                // flows must be running before events are handed to them
-                context.addService(dispatcher, true, true);
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
                 if (guard.get() != null) {
                     guard.get().routesStarted();
                 }
@@ -130,49 +101,6 @@ public final class WebhookRoutes extends RouteBuilder {
                 .process(new ConnectifWebhookIntake(settings.optional(ConnectifOptions.WEBHOOK_TOKEN).orElse(null),
                         connector.servedLocations(), allowedActions(settings), connector.mapper(), writer, counters,
                         maxBodyBytes, writeTimeout));
-
-        IntConsumer enqueuedToDispatch = enqueued -> {
-            pending.addAndGet(enqueued);
-            dispatcher.wake();
-        };
-        Reconciler reconciler = connector.reconciler("reconcile", settings.get(SyncOptions.RECONCILE_MAX_PAGES),
-                enqueuedToDispatch)
-                .pollingOpenTasks(connector.syncStates(), settings.get(SyncOptions.RECONCILE_TASK_POLLS));
-        Backfills backfills = connector.backfills(enqueuedToDispatch);
-        camel.getRegistry().bind(BACKFILLS, backfills);
-        if (connector.store().isPostgres()) {
-            ClusteredQuartz.configure(camel, connector.store(), options.owner());
-        }
-        // each scheduled time runs once: Quartz fires it on one instance (clustered on PostgreSQL), and the job_run
-        // row also keeps a misfire recovery or a clock step from running a time twice
-        JobRuns jobRuns = new JobRuns(connector.store(), options.owner());
-        scheduled("reconcile", settings.get(SyncOptions.RECONCILE_CRON), "ghl-reconcile-timer", "direct:ghl-reconcile", jobRuns);
-        from("direct:ghl-reconcile")
-                .routeId("ghl-reconcile")
-                .process(exchange -> {
-                    for (String location : reconciledLocations(connector)) {
-                        try {
-                            reconciler.run(location);
-                        } catch (RuntimeException e) {
-                            LOG.warn("Reconciliation of location {} stopped; it goes on from its watermark next time: {}",
-                                    location, e.getMessage());
-                        }
-                    }
-                });
-
-        // keys of events past ghl.webhook.max-age protect nothing: such webhooks are refused by their timestamp
-        EventKeys eventKeys = new EventKeys(connector.store());
-        Duration maxAge = settings.get(IntakeOptions.MAX_AGE);
-        int purgeBatch = settings.get(StoreOptions.PURGE_BATCH);
-        scheduled("store-purge", settings.get(StoreOptions.PURGE_CRON), "store-purge-timer", "direct:store-purge", jobRuns);
-        from("direct:store-purge")
-                .routeId("store-purge")
-                .process(exchange -> {
-                    Instant now = Instant.now();
-                    int keys = eventKeys.purgeReceivedBefore(now.minus(maxAge), purgeBatch);
-                    int states = connector.isOAuth() ? connector.oauthStates().purgeUsedBefore(now.minus(OAuthStates.LIFETIME)) : 0;
-                    LOG.info("Store purge: {} event keys older than {}, {} used OAuth states", keys, maxAge, states);
-                });
 
         from("direct:ghl-app-lifecycle")
                 .routeId("ghl-app-lifecycle")
@@ -202,20 +130,6 @@ public final class WebhookRoutes extends RouteBuilder {
         // a chunked body over the limit fails in the body handler: answered as the intake does, not in Vert.x's plain text
         router.route().order(Integer.MIN_VALUE).handler(guard).failureHandler(guard::answerFailure);
         return guard;
-    }
-
-    /** A Quartz timer on {@code cron} that sends each scheduled time to {@code target} once. */
-    private void scheduled(String job, String cron, String routeId, String target, JobRuns jobRuns) {
-        from("quartz://ghl/" + job + "?cron=" + cron + "&stateful=true")
-                .routeId(routeId)
-                .filter(exchange -> jobRuns.claim(job, exchange.getMessage()
-                        .getHeader("scheduledFireTime", Date.class).toInstant().truncatedTo(ChronoUnit.SECONDS)))
-                .to(target);
-    }
-
-    /** The location of the private token, or every location that installed the app. */
-    private static Set<String> reconciledLocations(Connector connector) {
-        return connector.servedLocations().all();
     }
 
     /** {@code connectif.actions.allowed}, by default every action that deletes nothing. */
@@ -249,24 +163,5 @@ public final class WebhookRoutes extends RouteBuilder {
         }
         return new SignatureVerifier(settings.require(IntakeOptions.PUBLIC_KEY, "GHL's Ed25519 webhook key"),
                 settings.optional(IntakeOptions.RSA_PUBLIC_KEY).orElse(null));
-    }
-
-    private static Dispatcher.Options dispatcherOptions(Settings settings) {
-        return new Dispatcher.Options(settings.get(SyncOptions.DISPATCH_URI), settings.get(ConnectifOptions.DISPATCH_URI),
-                settings.optional(SyncOptions.INSTANCE_ID).orElseGet(WebhookRoutes::defaultInstanceId),
-                settings.get(SyncOptions.CONCURRENCY), settings.get(SyncOptions.CLAIM_BATCH), settings.get(SyncOptions.LEASE),
-                settings.get(SyncOptions.POLL_INTERVAL), settings.get(SyncOptions.MAX_ATTEMPTS),
-                settings.get(SyncOptions.INITIAL_DELAY), settings.get(SyncOptions.MAX_DELAY),
-                settings.get(SyncOptions.COMMIT_DELAY));
-    }
-
-    private static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "host";
-        }
-        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -8,12 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.ghlconnectif.ghl.GhlEventTypes;
-import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.inbox.Inbox;
 import io.github.ghlconnectif.inbox.InboxEvent;
@@ -52,14 +52,18 @@ public final class Rules {
     private final SyncStateStore states;
     private final ContactFields fields;
     private final ObjectMapper mapper;
+    private final IntConsumer onStored;
     private volatile RuleRoutes ruleRoutes;
 
-    public Rules(CamelContext camel, Inbox inbox, SyncStateStore states, ContactFields fields, ObjectMapper mapper) {
+    /** @param onStored told how many rule runs were stored in the inbox (the dispatcher's {@code stored}) */
+    public Rules(CamelContext camel, Inbox inbox, SyncStateStore states, ContactFields fields, ObjectMapper mapper,
+            IntConsumer onStored) {
         this.camel = camel;
         this.inbox = inbox;
         this.states = states;
         this.fields = fields;
         this.mapper = mapper;
+        this.onStored = onStored;
     }
 
     /** The route ids of the rules that are started. */
@@ -162,10 +166,7 @@ public final class Rules {
         for (boolean fresh : inbox.accept(rows)) {
             stored += fresh ? 1 : 0;
         }
-        Dispatcher dispatcher = camel.getRegistry().findSingleByType(Dispatcher.class);
-        if (dispatcher != null) {
-            dispatcher.stored(stored);
-        }
+        onStored.accept(stored);
         if (change != null) {
             fields.save(locationId, contactId, change);
         }

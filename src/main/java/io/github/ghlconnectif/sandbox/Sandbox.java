@@ -22,7 +22,6 @@ import java.util.function.Consumer;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.ConnectorMain;
-import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.config.AdminOptions;
 import io.github.ghlconnectif.config.CamelOptions;
 import io.github.ghlconnectif.config.ConnectifOptions;
@@ -217,8 +216,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** No webhook on its way and nothing stored that the connector has not processed. */
     public boolean idle() {
-        Dispatcher dispatcher = main.getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER,
-                Dispatcher.class);
+        Dispatcher dispatcher = main.getCamelContext().getRegistry()
+                .lookupByNameAndType(ConnectorConfiguration.DISPATCHER, Dispatcher.class);
         return ghl.pendingWebhooks() == 0 && dispatcher != null && dispatcher.inFlight() == 0
                 && connector().inbox().depth() == 0;
     }

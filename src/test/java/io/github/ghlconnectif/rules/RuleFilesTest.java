@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.github.ghlconnectif.camel.WebhookRoutes;
+import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.support.ConnectorTestSupport;
@@ -132,7 +132,7 @@ public class RuleFilesTest extends ConnectorTestSupport {
         ghl.resetRequests();
         connectif.resetRequests();
         assertEquals(1, deadLetters.replay(List.of((Long) letters.get(0).get("id"))));
-        connector.bean(WebhookRoutes.DISPATCHER, Dispatcher.class).wake();
+        connector.bean(ConnectorConfiguration.DISPATCHER, Dispatcher.class).wake();
         connector.awaitIdle(Duration.ofSeconds(20));
         ghl.verify(1, postRequestedFor(urlEqualTo("/contacts/c3/workflow/wf-vip")));
         ghl.verify(1, anyRequestedFor(anyUrl()));

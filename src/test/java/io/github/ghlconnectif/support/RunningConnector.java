@@ -13,7 +13,6 @@ import java.util.Map;
 import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.camel.ConnectorConfiguration;
 import io.github.ghlconnectif.camel.ConnectorMain;
-import io.github.ghlconnectif.camel.WebhookRoutes;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -92,7 +91,7 @@ public final class RunningConnector implements AutoCloseable {
 
     /** Waits until every stored event has been processed. */
     public void awaitIdle(Duration timeout) {
-        Dispatcher dispatcher = bean(WebhookRoutes.DISPATCHER, Dispatcher.class);
+        Dispatcher dispatcher = bean(ConnectorConfiguration.DISPATCHER, Dispatcher.class);
         Await.until(() -> connector().inbox().depth() == 0 && dispatcher.inFlight() == 0, timeout, "every event processed");
     }
 

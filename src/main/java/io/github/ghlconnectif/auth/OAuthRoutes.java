@@ -1,12 +1,10 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.auth;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.ghlconnectif.Connector;
-import io.github.ghlconnectif.auth.OAuthStates;
-import io.github.ghlconnectif.auth.TokenGrant;
 import io.github.ghlconnectif.config.GhlOptions;
 import io.github.ghlconnectif.ghl.GhlApiException;
 import io.github.ghlconnectif.store.ServedLocations;
@@ -26,11 +24,14 @@ public final class OAuthRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuthRoutes.class);
 
+    private final Connector connector;
+
+    public OAuthRoutes(Connector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
-
         from("platform-http:/oauth/install?httpMethodRestrict=GET")
                 .routeId("oauth-install")
                 .process(exchange -> install(exchange, connector));

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.observe;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +18,14 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class HealthRoutes extends RouteBuilder {
 
+    private final Connector connector;
+
+    public HealthRoutes(Connector connector) {
+        this.connector = connector;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
         // GHL and Connectif answer the configured credentials, and Connectif is set up: checked at start, then again
         // every sync.access-check.period until it all works
         from("timer:access-check?delay=0&period=" + connector.settings().get(SyncOptions.ACCESS_CHECK_PERIOD).toMillis())

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +14,8 @@ import io.github.ghlconnectif.ghl.GhlIds;
 import io.github.ghlconnectif.inbox.DeadLetters;
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.reconcile.Backfills;
+import io.github.ghlconnectif.sync.ContactIdentity;
+import io.github.ghlconnectif.webhook.IntakeCounters;
 import io.github.ghlconnectif.webhook.Refusal;
 import io.github.ghlconnectif.webhook.RequestCredentials;
 import org.apache.camel.Exchange;
@@ -27,12 +29,30 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class AdminRoutes extends RouteBuilder {
 
+    private final Connector connector;
+    private final Dispatcher dispatcher;
+    private final Backfills backfills;
+    private final IntakeCounters counters;
+    private final ContactIdentity identity;
+    private final String version;
+
+    /** @param version the connector's version, shown in the status */
+    public AdminRoutes(Connector connector, Dispatcher dispatcher, IntakeCounters counters, Backfills backfills,
+            ContactIdentity identity, String version) {
+        this.connector = connector;
+        this.dispatcher = dispatcher;
+        this.backfills = backfills;
+        this.counters = counters;
+        this.identity = identity;
+        this.version = version;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
         Optional<String> token = connector.settings().optional(AdminOptions.TOKEN);
         DeadLetters deadLetters = new DeadLetters(connector.store());
+        ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters, dispatcher, counters,
+                backfills, identity, version);
 
         admin("GET", "/admin/dead-letters", "admin-dead-letters-list", token, exchange -> {
             DeadLetters.Filter filter = filter(exchange);
@@ -78,11 +98,9 @@ public final class AdminRoutes extends RouteBuilder {
                 json(exchange, 404, Map.of("error", "this connector does not serve location " + location));
                 return;
             }
-            boolean started = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class)
-                    .start(location);
+            boolean started = backfills.start(location);
             json(exchange, started ? 202 : 409, Map.of("locationId", location, "status", started ? "started" : "running"));
         });
-        ConnectorStatus status = new ConnectorStatus(getCamelContext(), connector, deadLetters);
         admin("GET", "/admin/status", "admin-status", token, exchange -> json(exchange, 200, status.snapshot()));
         from("platform-http:/status?httpMethodRestrict=GET").routeId("status-page").process(exchange -> {
             String authorization = RequestCredentials.header(exchange, "Authorization");
@@ -144,7 +162,7 @@ public final class AdminRoutes extends RouteBuilder {
     }
 
     private void wake() {
-        getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class).wake();
+        dispatcher.wake();
     }
 
     private static DeadLetters.Filter filter(Exchange exchange) {
@@ -175,7 +193,6 @@ public final class AdminRoutes extends RouteBuilder {
     private void json(Exchange exchange, int status, Object body) throws Exception {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(getCamelContext().getRegistry()
-                .lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class).mapper().writeValueAsString(body));
+        exchange.getMessage().setBody(connector.mapper().writeValueAsString(body));
     }
 }

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.admin;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,19 +32,28 @@ final class ConnectorStatus {
     private final CamelContext camel;
     private final Connector connector;
     private final DeadLetters deadLetters;
+    private final Dispatcher dispatcher;
+    private final IntakeCounters counters;
+    private final Backfills backfills;
+    private final ContactIdentity identity;
+    private final String version;
 
-    ConnectorStatus(CamelContext camel, Connector connector, DeadLetters deadLetters) {
+    ConnectorStatus(CamelContext camel, Connector connector, DeadLetters deadLetters, Dispatcher dispatcher,
+            IntakeCounters counters, Backfills backfills, ContactIdentity identity, String version) {
         this.camel = camel;
         this.connector = connector;
         this.deadLetters = deadLetters;
+        this.dispatcher = dispatcher;
+        this.counters = counters;
+        this.backfills = backfills;
+        this.identity = identity;
+        this.version = version;
     }
 
     Map<String, Object> snapshot() {
-        Dispatcher dispatcher = camel.getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER, Dispatcher.class);
-        IntakeCounters counters = camel.getRegistry().lookupByNameAndType(WebhookRoutes.INTAKE_COUNTERS, IntakeCounters.class);
         DispatchStats stats = dispatcher.stats();
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("version", ConnectorMain.version());
+        status.put("version", version);
         status.put("uptimeSeconds", camel.getUptime().toSeconds());
         status.put("inboxDepth", connector.inbox().depth());
         status.put("inFlight", dispatcher.inFlight());
@@ -79,7 +88,7 @@ final class ConnectorStatus {
                     expiresAt.toString(), "expiresInSeconds", Duration.between(Instant.now(), expiresAt).getSeconds())));
             status.put("tokens", tokens);
         }
-        status.put("backfills", camel.getRegistry().lookupByNameAndType(WebhookRoutes.BACKFILLS, Backfills.class).status());
+        status.put("backfills", backfills.status());
         status.put("recentFailures", stats.recentFailures().stream().map(failure -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("at", failure.at().toString());
@@ -107,8 +116,7 @@ final class ConnectorStatus {
         SyncStateStore states = connector.syncStates();
         Map<String, Object> conflicts = new LinkedHashMap<>();
         conflicts.put("open", states.conflictCount());
-        conflicts.put("reportedSinceStart", camel.getRegistry().lookupByNameAndType("contactIdentity", ContactIdentity.class)
-                .conflictsReported());
+        conflicts.put("reportedSinceStart", identity.conflictsReported());
         conflicts.put("recent", states.conflicts(RECENT_DEAD_LETTERS).stream().map(state -> Map.of("contactId",
                 state.contactId(), "locationId", state.locationId(), "heldBy", state.conflictWith())).toList());
         return conflicts;

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.observe;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +23,21 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class MetricsRoutes extends RouteBuilder {
 
+    private final Connector connector;
+    private final PrometheusMeterRegistry registry;
+    private final Dispatcher dispatcher;
+    private final ContactIdentity identity;
+
+    public MetricsRoutes(Connector connector, PrometheusMeterRegistry registry, Dispatcher dispatcher,
+            ContactIdentity identity) {
+        this.connector = connector;
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.identity = identity;
+    }
+
     @Override
     public void configure() {
-        Connector connector = getCamelContext().getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR,
-                Connector.class);
-        PrometheusMeterRegistry registry = ConnectorConfiguration.metrics(getCamelContext());
         Gauge.builder("inbox_depth", connector, c -> c.inbox().depth()).description("events accepted and not yet processed")
                 .strongReference(true).register(registry);
         for (CircuitBreaker breaker : connector.breakers()) {
@@ -35,14 +45,11 @@ public final class MetricsRoutes extends RouteBuilder {
                     .description("1 while calls to a target are stopped").tag("target", breaker.target())
                     .strongReference(true).register(registry);
         }
-        Dispatcher dispatcher = getCamelContext().getRegistry().lookupByNameAndType(WebhookRoutes.DISPATCHER,
-                Dispatcher.class);
         Gauge.builder("dispatch_in_flight", dispatcher, Dispatcher::inFlight)
                 .description("events being processed by this instance").strongReference(true).register(registry);
         FunctionCounter.builder("dispatch_retries", dispatcher, Dispatcher::retries)
                 .description("flow runs handed back for a later attempt").register(registry);
-        FunctionCounter.builder("contact_email_conflicts", getCamelContext(), camel -> camel.getRegistry()
-                .lookupByNameAndType("contactIdentity", ContactIdentity.class).conflictsReported())
+        FunctionCounter.builder("contact_email_conflicts", identity, ContactIdentity::conflictsReported)
                 .description("GHL contacts whose email another contact holds, reported (once each) since start")
                 .register(registry);
         Gauge.builder("contact_email_conflicts_open", connector, c -> c.syncStates().conflictCount())

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.auth;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -28,8 +28,6 @@ import java.util.Optional;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.Connector;
-import io.github.ghlconnectif.auth.OAuthStates;
-import io.github.ghlconnectif.auth.TokenCipher;
 import io.github.ghlconnectif.config.ConfigurationException;
 import io.github.ghlconnectif.config.Settings;
 import io.github.ghlconnectif.support.OAuthBrowser;

@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.reconcile;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,7 +20,7 @@ import org.quartz.utils.DBConnectionManager;
  * Instances sharing a PostgreSQL store run Quartz clustered, on its JDBC job store in that database (tables of
  * migration V9): each timer fires on one instance, and a dead instance's timers move to the others.
  */
-final class ClusteredQuartz {
+public final class ClusteredQuartz {
 
     static final String CLUSTER_NAME = "ghl-connectif-sync";
 
@@ -28,7 +28,7 @@ final class ClusteredQuartz {
     }
 
     /** Makes the {@code quartz} component use a clustered scheduler on the store; {@code instanceId} is this instance's. */
-    static void configure(CamelContext camel, Store store, String instanceId) {
+    public static void configure(CamelContext camel, Store store, String instanceId) {
         String dataSource = "store-" + instanceId;
         DBConnectionManager.getInstance().addConnectionProvider(dataSource, new StoreConnections(store));
         Properties properties = new Properties();

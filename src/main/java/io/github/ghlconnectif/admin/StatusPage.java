@@ -1,4 +1,4 @@
-package io.github.ghlconnectif.camel;
+package io.github.ghlconnectif.admin;
 
 import java.util.Arrays;
 import java.util.List;
