@@ -3,12 +3,14 @@ package io.github.ghlconnectif.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Update-then-insert: the one upsert that H2 and PostgreSQL run alike (their {@code MERGE} and {@code ON CONFLICT}
- * differ). Two writers inserting the same new row at once: the second gets the unique key's violation, as before.
+ * differ). When two writers insert the same new row at once, the second's insert waits for the first and meets the
+ * unique key: it then updates the row the first wrote (a location's INSTALL webhook and its OAuth callback do that).
  */
 public final class Upsert {
 
@@ -17,6 +19,9 @@ public final class Upsert {
     public interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
+
+    /** SQLSTATE of a unique key violation, in H2 and PostgreSQL alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private Upsert() {
     }
@@ -47,10 +52,36 @@ public final class Upsert {
                 return false;
             }
         }
+        // in a transaction, PostgreSQL takes no statement after a failed one unless it is rolled back to a savepoint
+        Savepoint beforeInsert = connection.getAutoCommit() ? null : connection.setSavepoint();
         try (PreparedStatement statement = connection.prepareStatement(insert)) {
             insertBinder.bind(statement);
             statement.executeUpdate();
             return true;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            if (beforeInsert != null) {
+                connection.rollback(beforeInsert);
+            }
+        } finally {
+            if (beforeInsert != null && !connection.getAutoCommit()) {
+                releaseQuietly(connection, beforeInsert);
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(update)) {
+            updateBinder.bind(statement);
+            statement.executeUpdate();
+            return false;
+        }
+    }
+
+    private static void releaseQuietly(Connection connection, Savepoint savepoint) {
+        try {
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            // already released by a rollback to it (H2), or by the end of the transaction
         }
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.github.ghlconnectif.support.TestDatabases;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,37 @@ class UpsertTest {
             assertTrue(save(connection, "2026-01-01"));
             assertFalse(save(connection, "2026-02-01"));
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                    "SELECT COUNT(*), MAX(date_updated) FROM reconcile_watermark WHERE location_id = 'loc1'")) {
+                assertTrue(rows.next());
+                assertEquals(1, rows.getInt(1));
+                assertEquals("2026-02-01", rows.getString(2));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aSecondWriterInsertingTheSameNewRowAtOnceUpdatesItInstead(String kind) throws Exception {
+        String url = TestDatabases.url(kind, workDir);
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 4, Duration.ofSeconds(10));
+                Connection first = store.connection(); Connection second = store.connection()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            assertTrue(save(first, "2026-01-01"), "inserted, not committed yet");
+            CompletableFuture<Boolean> racing = CompletableFuture.supplyAsync(() -> {
+                try {
+                    boolean inserted = save(second, "2026-02-01");
+                    second.commit();
+                    return inserted;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            first.commit();
+
+            assertFalse(racing.get(10, TimeUnit.SECONDS), "the second writer updated the first one's row");
+            try (Statement statement = first.createStatement(); ResultSet rows = statement.executeQuery(
                     "SELECT COUNT(*), MAX(date_updated) FROM reconcile_watermark WHERE location_id = 'loc1'")) {
                 assertTrue(rows.next());
                 assertEquals(1, rows.getInt(1));
