@@ -63,7 +63,6 @@ public final class WebhookRoutes extends RouteBuilder {
     public void configure() throws Exception {
         CamelContext camel = getCamelContext();
         Settings settings = connector.settings();
-        // Camel Main's HTTP server and its router exist once the route services have started, before any consumer
         int maxBodyBytes = settings.get(IntakeOptions.MAX_BODY_BYTES);
         Duration writeTimeout = settings.get(IntakeOptions.WRITE_TIMEOUT);
         // the guard goes on the router before the server listens (a startup listener comes after: Vert.x answered the

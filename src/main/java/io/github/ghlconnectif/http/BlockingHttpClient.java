@@ -102,8 +102,9 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                     headers.computeIfAbsent(header.getName(), name -> new ArrayList<>()).add(header.getValue());
                 }
                 byte[] bytes = answer.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(answer.getEntity());
-                return new Response<>(answer.getCode(), HttpHeaders.of(headers, (name, value) -> true),
-                        body(handler, answer.getCode(), HttpHeaders.of(headers, (name, value) -> true), bytes), request);
+                HttpHeaders answerHeaders = HttpHeaders.of(headers, (name, value) -> true);
+                return new Response<>(answer.getCode(), answerHeaders, body(handler, answer.getCode(), answerHeaders, bytes),
+                        request);
             });
         } catch (ConnectTimeoutException e) {
             throw new HttpConnectTimeoutException("connect timed out: " + request.uri().getHost());

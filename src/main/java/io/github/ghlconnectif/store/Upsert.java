@@ -66,7 +66,7 @@ public final class Upsert {
                 connection.rollback(beforeInsert);
             }
         } finally {
-            if (beforeInsert != null && !connection.getAutoCommit()) {
+            if (beforeInsert != null) {
                 releaseQuietly(connection, beforeInsert);
             }
         }

@@ -15,8 +15,9 @@ import io.vertx.core.impl.VertxWrapper;
 /**
  * The Vert.x instance Camel Main's HTTP server is built on: each server it creates closes connections idle for
  * {@code idleTimeout} (also one that never sends a request) and holds at most {@code maxConnections} at once, closing
- * any beyond when its first request arrives (Vert.x announces an HTTP/1.x connection with its first request). Camel 4.18 builds the server's {@code HttpServerOptions} itself and exposes neither setting, but takes
- * the {@code Vertx} bound in the registry, hence this wrapper.
+ * any beyond when its first request arrives (Vert.x announces an HTTP/1.x connection with its first request).
+ * Camel 4.18 builds the server's {@code HttpServerOptions} itself and exposes neither setting, but takes the
+ * {@code Vertx} bound in the registry, hence this wrapper.
  */
 public final class LimitedVertx extends VertxWrapper {
 
