@@ -45,7 +45,7 @@ TRICKLE_SECONDS=${TRICKLE_SECONDS:-60}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
-CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx128m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 CDS=${CDS:-1}
 SYNC_CONCURRENCY=${SYNC_CONCURRENCY:-32}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
@@ -117,10 +117,12 @@ if [[ "$CDS" == 1 ]]; then
         java "${JAVA_OPTS[@]}" -XX:ArchiveClassesAtExit="$APP/app.jsa" -jar ghl-connectif-sync.jar) >"$WORK/cds.log" 2>&1 &
     TRAIN_PID=$!
     for _ in $(seq 1 600); do
-        curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+        # any answer: /health says 503 here, the stubs are not up yet
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/health" 2>/dev/null && break
         kill -0 "$TRAIN_PID" 2>/dev/null || { echo "!! the connector exited:"; tail -30 "$WORK/cds.log"; exit 1; }
         sleep 0.1
     done
+    sleep 1  # the timers that run at start (the access check) load their classes too
     curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics" || true
     kill -TERM "$TRAIN_PID"; wait "$TRAIN_PID" || true
     TRAIN_PID=""

@@ -40,6 +40,8 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
@@ -70,6 +72,10 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(MAX_CONNECTIONS)
                         .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        // the default strategy reads the JDK's trust store when it is built: 180 ms of the start-up
+                        // (bench/README.md); this one builds it at the first HTTPS connection
+                        .setTlsSocketStrategy((socket, target, port, attachment, context) ->
+                                DefaultTls.STRATEGY.upgrade(socket, target, port, attachment, context))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))
                                 // a pooled connection idle this long is checked before reuse: servers close idle ones
@@ -82,6 +88,11 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                 .disableAuthCaching()
                 .disableContentCompression()
                 .build();
+    }
+
+    /** Initialised at its first use, as any class. */
+    private static final class DefaultTls {
+        static final TlsSocketStrategy STRATEGY = DefaultClientTlsStrategy.createDefault();
     }
 
     @Override

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar on a small heap ({@code -Xmx128m}) while hundreds of connections send most of a near-limit body
+ * The packaged jar on a small heap ({@code -Xmx112m}) while hundreds of connections send most of a near-limit body
  * and then stall: the connector must not run out of memory, {@code /health} and a signed webhook on a fresh connection
  * must get through during the attack, and SIGTERM must stop the process afterwards.
  */
@@ -84,7 +84,7 @@ class SlowSendersIT {
         connectif.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         ghl.stubFor(any(anyUrl()).willReturn(okJson("{}")));
         int port = AvailablePortFinder.getNextAvailable();
-        process = new JarRun(workDir).start(List.of("-Xmx128m"), Map.of("GHL_AUTH_MODE", "private-token",
+        process = new JarRun(workDir).start(List.of("-Xmx112m"), Map.of("GHL_AUTH_MODE", "private-token",
                 "GHL_PRIVATE_TOKEN", "pit-slow-senders", "GHL_LOCATION_ID", LOCATION, "GHL_BASE_URL", ghl.baseUrl(),
                 "CONNECTIF_BASE_URL", connectif.baseUrl(), "CONNECTIF_API_KEY", "slow-key:slow-secret",
                 "CONNECTIF_SETUP_ON_START", "false", "CAMEL_SERVER_PORT", String.valueOf(port),

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,9 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import javax.net.ssl.SSLHandshakeException;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.support.Stubs;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +101,22 @@ class BlockingHttpClientTest {
         IOException refused = assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/x")).build(), HttpResponse.BodyHandlers.ofString()));
         assertTrue(refused.getMessage() != null, "says why");
+    }
+
+    @Test
+    void anHttpsServerWhoseCertificateTheJdkDoesNotTrustIsRefused() throws Exception {
+        // WireMock's own self-signed certificate: the trust store read at the first HTTPS connection must reject it
+        WireMockServer https = new WireMockServer(options().httpDisabled(true).dynamicHttpsPort().bindAddress("127.0.0.1"));
+        https.start();
+        try {
+            https.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+            assertThrows(SSLHandshakeException.class, () -> http.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + https.httpsPort() + "/contacts/c1")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            assertEquals(0, https.findAll(anyRequestedFor(anyUrl())).size(), "nothing was sent");
+        } finally {
+            https.stop();
+        }
     }
 
     private static URI uri(String path) {

@@ -40,7 +40,7 @@ public final class JarRun {
         return start(List.of(), env, args);
     }
 
-    /** Started with JVM options before {@code -jar}, such as {@code -Xmx128m}. */
+    /** Started with JVM options before {@code -jar}, such as {@code -Xmx112m}. */
     public Process start(List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), "no connector jar at " + JAR + " (run mvn verify, which packages it first)");
         List<String> command = new ArrayList<>();
