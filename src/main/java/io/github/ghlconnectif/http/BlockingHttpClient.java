@@ -65,6 +65,7 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
 
     private final CloseableHttpClient client;
     private final Duration connectTimeout;
+    private TlsSocketStrategy tls;
 
     public BlockingHttpClient(Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
@@ -72,10 +73,8 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(MAX_CONNECTIONS)
                         .setMaxConnPerRoute(MAX_CONNECTIONS)
-                        // the default strategy reads the JDK's trust store when it is built: 180 ms of the start-up
-                        // (bench/README.md); this one builds it at the first HTTPS connection
                         .setTlsSocketStrategy((socket, target, port, attachment, context) ->
-                                DefaultTls.STRATEGY.upgrade(socket, target, port, attachment, context))
+                                tls().upgrade(socket, target, port, attachment, context))
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))
                                 // a pooled connection idle this long is checked before reuse: servers close idle ones
@@ -90,9 +89,19 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                 .build();
     }
 
-    /** Initialised at its first use, as any class. */
-    private static final class DefaultTls {
-        static final TlsSocketStrategy STRATEGY = DefaultClientTlsStrategy.createDefault();
+    /**
+     * Built at the first HTTPS connection, not with the client: it reads the JDK's trust store, 180 ms of the start-up
+     * (bench/README.md).
+     */
+    private synchronized TlsSocketStrategy tls() throws IOException {
+        if (tls == null) {
+            try {
+                tls = DefaultClientTlsStrategy.createDefault();
+            } catch (RuntimeException e) {
+                throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+        return tls;
     }
 
     @Override
