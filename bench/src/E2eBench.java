@@ -785,7 +785,7 @@ public final class E2eBench {
 
     // ---------------------------------------------------------------- measures
 
-    /** {machine busy ticks, connector ticks (with the store's processes), own ticks} from /proc. */
+    /** {machine busy ticks, connector ticks (with the store's processes), own ticks, the store's ticks} from /proc. */
     static long[] cpu(long pid) {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -793,14 +793,12 @@ public final class E2eBench {
             for (int i = 1; i <= 8 && i < f.length; i++) {
                 busy += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]);
             }
-            long connector = pid > 0 ? ticks(pid) : 0;
-            if (!storeProcess.isEmpty()) {
-                connector += ProcessHandle.allProcesses().filter(E2eBench::isStoreProcess)
-                        .mapToLong(h -> Math.max(0, ticks(h.pid()))).sum();
-            }
-            return new long[] {busy, connector, ticks(ProcessHandle.current().pid())};
+            long store = storeProcess.isEmpty() ? 0 : ProcessHandle.allProcesses().filter(E2eBench::isStoreProcess)
+                    .mapToLong(h -> Math.max(0, ticks(h.pid()))).sum();
+            long connector = (pid > 0 ? ticks(pid) : 0) + store;
+            return new long[] {busy, connector, ticks(ProcessHandle.current().pid()), store};
         } catch (IOException e) {
-            return new long[] {-1, -1, -1};
+            return new long[] {-1, -1, -1, -1};
         }
     }
 
@@ -854,10 +852,11 @@ public final class E2eBench {
         double[] lag = lags(p);
         System.out.printf(Locale.ROOT, "phase %s: %d sent, %d accepted, %d not accepted%s; %d delivered to Connectif"
                         + " in %.1f s, inbox empty after %.1f s; lag p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d delivered before their 200);"
-                        + " CPU connector %.2f s, own %.2f s, other %.2f s%n", p.name, p.events.length, p.accepted.get(),
+                        + " CPU connector %.2f s%s, own %.2f s, other %.2f s%n", p.name, p.events.length, p.accepted.get(),
                 p.failed.get(), p.firstError == null ? "" : " (first: " + p.firstError + ")", p.delivered.get(),
                 (p.lastDelivered.get() - p.start) / 1e9, (p.drained - p.start) / 1e9, lag[0], lag[1], lag[2], (long) lag[3],
-                cpuSeconds(p, 1), cpuSeconds(p, 2), cpuSeconds(p, 0) - cpuSeconds(p, 1) - cpuSeconds(p, 2));
+                cpuSeconds(p, 1), storeProcess.isEmpty() ? "" : String.format(Locale.ROOT, " (PostgreSQL %.2f s)", cpuSeconds(p, 3)),
+                cpuSeconds(p, 2), cpuSeconds(p, 0) - cpuSeconds(p, 1) - cpuSeconds(p, 2));
     }
 
     static double cpuSeconds(Phase p, int k) {

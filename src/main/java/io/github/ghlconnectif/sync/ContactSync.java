@@ -45,7 +45,7 @@ public final class ContactSync {
     /** Whether the contact of header {@code contactId} was synced before; other flows sync it first when not. */
     public boolean knows(Exchange exchange) {
         String contactId = exchange.getMessage().getHeader(FlowHeaders.CONTACT_ID, String.class);
-        return contactId != null && states.find(contactId).isPresent();
+        return contactId != null && states.exists(contactId);
     }
 
     /**

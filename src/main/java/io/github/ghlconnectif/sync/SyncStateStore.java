@@ -15,6 +15,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.store.StoreException;
@@ -37,10 +38,14 @@ public final class SyncStateStore {
 
     private final Store store;
     private final ObjectMapper mapper;
+    private final ObjectReader tagsReader;
+    private final ObjectReader tasksReader;
 
     public SyncStateStore(Store store, ObjectMapper mapper) {
         this.store = store;
         this.mapper = mapper;
+        this.tagsReader = mapper.readerFor(TAGS);
+        this.tasksReader = mapper.readerFor(TASKS);
     }
 
     private static final String COLUMNS = "contact_id, location_id, email, external_id, date_updated, content_hash,"
@@ -53,6 +58,25 @@ public final class SyncStateStore {
         }
         List<ContactState> found = query("SELECT " + COLUMNS + " FROM sync_state WHERE contact_id = ?", contactId);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /**
+     * Whether the contact was synced (its state deleted or not), without reading the state: a contact's tasks make it
+     * the largest text the flows parse.
+     */
+    public boolean exists(String contactId) {
+        if (RunWrites.current().flatMap(run -> run.written(STATE + contactId)).isPresent()) {
+            return true;
+        }
+        try (Connection connection = store.connection();
+                PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM sync_state WHERE contact_id = ?")) {
+            statement.setString(1, contactId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the sync state", e);
+        }
     }
 
     /** The other live GHL contact whose linked Connectif contact holds this email, if any. */
@@ -95,8 +119,8 @@ public final class SyncStateStore {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     states.add(new ContactState(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6), read(rows.getString(7), TAGS, List.of()),
-                            read(rows.getString(8), TASKS, Map.of()), read(rows.getString(9), TAGS, List.of()),
+                            rows.getString(5), rows.getString(6), read(rows.getString(7), tagsReader, List.of()),
+                            read(rows.getString(8), tasksReader, Map.of()), read(rows.getString(9), tagsReader, List.of()),
                             rows.getString(10), rows.getString(11), rows.getBoolean(12)));
                 }
             }
@@ -290,9 +314,9 @@ public final class SyncStateStore {
         }
     }
 
-    private <T> T read(String json, TypeReference<T> type, T empty) {
+    private static <T> T read(String json, ObjectReader reader, T empty) {
         try {
-            return json == null ? empty : mapper.readValue(json, type);
+            return json == null ? empty : reader.readValue(json);
         } catch (JsonProcessingException e) {
             return empty;
         }

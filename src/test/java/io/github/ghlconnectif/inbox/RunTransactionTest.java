@@ -73,6 +73,7 @@ class RunTransactionTest {
                         List.of(), null, null, false));
             } else {
                 seen.add("this run reads " + states.find("c1").map(ContactState::contentHash).orElse("nothing"));
+                seen.add("c1 exists " + states.exists("c1") + ", c2 exists " + states.exists("c2"));
                 seen.add("committed state " + committedHash("c1") + ", inbox rows " + inbox.depth());
             }
             done.countDown();
@@ -80,8 +81,10 @@ class RunTransactionTest {
 
         assertTrue(done.await(20, TimeUnit.SECONDS));
         Await.until(() -> inbox.depth() == 0, Duration.ofSeconds(10), "an empty inbox");
-        assertEquals(List.of("this run reads hash-1", "committed state none, inbox rows 2"), seen);
+        assertEquals(List.of("this run reads hash-1", "c1 exists true, c2 exists false", "committed state none, inbox rows 2"),
+                seen);
         assertEquals("hash-1", committedHash("c1"));
+        assertTrue(states.exists("c1"), "committed");
     }
 
     @Test
