@@ -47,6 +47,34 @@ class StoreTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void flywayIsLeftOutOnlyWhenItsHistorySaysTheNewestMigrationRanAndNoneFailed(String kind) throws Exception {
+        String url = TestDatabases.url(kind, workDir);
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 2, Duration.ofSeconds(10))) {
+            assertTrue(Store.migrated(store.dataSource()));
+            try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE \"flyway_schema_history\" SET \"success\" = FALSE WHERE \"version\" = '"
+                        + Store.NEWEST_MIGRATION + "'");
+                assertFalse(Store.migrated(store.dataSource()), "a failed migration is Flyway's to report");
+                statement.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" = '" + Store.NEWEST_MIGRATION + "'");
+                assertFalse(Store.migrated(store.dataSource()), "the newest migration has not run");
+                statement.execute("DROP TABLE \"flyway_schema_history\"");
+                assertFalse(Store.migrated(store.dataSource()), "no history: a new store");
+            }
+        }
+    }
+
+    @Test
+    void theNewestMigrationShippedIsTheOneTheStoreLooksFor() throws Exception {
+        int newest;
+        try (Stream<Path> files = Files.list(Path.of(StoreTest.class.getResource("/db/migration").toURI()))) {
+            newest = files.map(file -> file.getFileName().toString()).filter(name -> name.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__")))).max().orElseThrow();
+        }
+        assertEquals(String.valueOf(newest), Store.NEWEST_MIGRATION, "Store.NEWEST_MIGRATION names the newest V file");
+    }
+
     @Test
     void theEmbeddedStoresFolderAndFilesAreTheOwnersOnly() throws Exception {
         Path folder = workDir.resolve("data");
