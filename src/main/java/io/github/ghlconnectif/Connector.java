@@ -1,7 +1,6 @@
 package io.github.ghlconnectif;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +62,6 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class Connector implements Service {
 
-    public static final String MODE_OAUTH = GhlOptions.MODE_OAUTH;
-    public static final String MODE_PRIVATE_TOKEN = GhlOptions.MODE_PRIVATE_TOKEN;
     /** GHL marketplace client ids are the app id (24 hex digits), a dash and a suffix. */
     private static final Pattern CLIENT_ID = Pattern.compile("([0-9a-f]{24})-[A-Za-z0-9]+");
 
@@ -75,7 +72,7 @@ public final class Connector implements Service {
     private final CircuitBreaker ghlBreaker;
     private final CircuitBreaker connectifBreaker;
     private final ApiCalls apiCalls;
-    private HttpClient http;
+    private BlockingHttpClient http;
     private Store store;
     private OAuthTokenProvider oauthTokens;
     private GhlOAuthClient oauthClient;
@@ -190,7 +187,7 @@ public final class Connector implements Service {
     }
 
     public boolean isOAuth() {
-        return authMode.equals(MODE_OAUTH);
+        return authMode.equals(GhlOptions.MODE_OAUTH);
     }
 
     /** The location used when a call names none. */
@@ -396,7 +393,7 @@ public final class Connector implements Service {
                 "the key that encrypts stored OAuth tokens; generate one with: openssl rand -base64 32"));
     }
 
-    private synchronized HttpClient http() {
+    private synchronized BlockingHttpClient http() {
         if (http == null) {
             http = new BlockingHttpClient(settings.get(GhlOptions.CONNECT_TIMEOUT));
         }
@@ -410,9 +407,9 @@ public final class Connector implements Service {
 
     @Override
     public synchronized void stop() {
-        if (http instanceof BlockingHttpClient blocking) {
+        if (http != null) {
             try {
-                blocking.close();
+                http.close();
             } catch (IOException e) {
                 // closing idle pooled connections: nothing to lose
             }

@@ -119,10 +119,10 @@ public final class Sandbox implements AutoCloseable {
             properties.put("ghl.webhook.public-key", ghl.webhookPublicKey());
             properties.put("ghl.webhook.rsa-public-key", "");
             String mode = settings.get(SandboxOptions.AUTH_MODE);
-            if (mode.equals(Connector.MODE_OAUTH)) {
+            if (mode.equals(GhlOptions.MODE_OAUTH)) {
                 String clientSecret = secret(random);
                 ghl.oauthClient(CLIENT_ID, clientSecret);
-                properties.put("ghl.auth.mode", Connector.MODE_OAUTH);
+                properties.put("ghl.auth.mode", GhlOptions.MODE_OAUTH);
                 properties.put("ghl.oauth.client-id", CLIENT_ID);
                 properties.put("ghl.oauth.client-secret", clientSecret);
                 properties.put("ghl.oauth.redirect-uri", connectorUrl + "/oauth/callback");
@@ -132,7 +132,7 @@ public final class Sandbox implements AutoCloseable {
                 random.nextBytes(key);
                 properties.put("store.secret-key", Base64.getEncoder().encodeToString(key));
             } else {
-                properties.put("ghl.auth.mode", Connector.MODE_PRIVATE_TOKEN);
+                properties.put("ghl.auth.mode", GhlOptions.MODE_PRIVATE_TOKEN);
                 // yours when set (to call the GHL simulator yourself), else a throwaway one
                 properties.put("ghl.private-token", settings.optional(GhlOptions.PRIVATE_TOKEN)
                         .map(token -> ghl.privateToken(locationId, token)).orElseGet(() -> ghl.privateToken(locationId)));
@@ -169,7 +169,7 @@ public final class Sandbox implements AutoCloseable {
                     + LOCATION_NAME + ", " + LOCATION_ZONE + ")");
             console.accept("[sandbox] Connectif simulator  " + connectif.baseUrl());
             console.accept("[sandbox] connector            " + connectorUrl + "  (auth " + mode + ", store " + dir + ")");
-            SandboxStory story = new SandboxStory(ghl, connectif, locationId, connectorUrl, mode.equals(Connector.MODE_OAUTH),
+            SandboxStory story = new SandboxStory(ghl, connectif, locationId, connectorUrl, mode.equals(GhlOptions.MODE_OAUTH),
                     settings.get(SandboxOptions.STEP_DELAY), console);
             story.tokens(new SandboxStory.Tokens(adminToken, settings.optional(AdminOptions.TOKEN).isPresent(), webhookToken,
                     settings.optional(ConnectifOptions.WEBHOOK_TOKEN).isPresent(), ghl.privateToken(locationId,
@@ -178,7 +178,7 @@ public final class Sandbox implements AutoCloseable {
             story.idleWhen(sandbox::idle);
             if (settings.get(SandboxOptions.STORY)) {
                 story.start();
-            } else if (mode.equals(Connector.MODE_OAUTH)) {
+            } else if (mode.equals(GhlOptions.MODE_OAUTH)) {
                 console.accept("[sandbox] no story (sandbox.story=false): open " + connectorUrl
                         + "/oauth/install to install the app on the location");
             }
