@@ -16,7 +16,13 @@
 #   BACKLOG            pending events of the backlog phases (default 1000,100000)
 #   TRICKLE            offered webhooks per second of the trickle phases (default 20,40)
 #   TRICKLE_SECONDS    length of each trickle phase (default 60)
+#                      soak: SOAK_ROUNDS bursts of N, each built just before it is sent and stamped with that time,
+#                      the store's size printed after each (with MAX_AGE and PURGE_CRON, the purge runs meanwhile)
+#   SOAK_ROUNDS        rounds of the soak phase (default 50: a million events with the default N)
+#   MAX_AGE            ghl.webhook.max-age of the connector (default: the connector's, 3d)
+#   PURGE_CRON         store.purge-cron of the connector (default: the connector's, hourly)
 #   STORE              h2 (default) or postgresql
+#   H2_SETTINGS        settings appended to the H2 URL, e.g. ";RETENTION_TIME=1000"
 #   PG_HOST, PG_PORT, PG_USER  the PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth, like the tests)
 #   CONNECTOR_JAVA_OPTS JVM options of the connector (default: the launcher options documented in bench/README.md)
 #   CDS=0              no AppCDS archive (default 1: a first start of the connector writes one, the measured start uses it)
@@ -42,6 +48,10 @@ PHASES=${PHASES:-burst,rate}
 BACKLOG=${BACKLOG:-1000,100000}
 TRICKLE=${TRICKLE:-20,40}
 TRICKLE_SECONDS=${TRICKLE_SECONDS:-60}
+SOAK_ROUNDS=${SOAK_ROUNDS:-50}
+MAX_AGE=${MAX_AGE:-}
+PURGE_CRON=${PURGE_CRON:-}
+H2_SETTINGS=${H2_SETTINGS:-}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
@@ -95,10 +105,10 @@ if [[ "$STORE" == postgresql ]]; then
     PG_DB="ghl_e2e_$(date +%s)_$$"
     psql -q -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d test -c "CREATE DATABASE $PG_DB"
     STORE_ENV=(STORE_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB" STORE_USERNAME="$PG_USER")
-    STORE_ARGS=(--pg-database "$PG_DB")
+    STORE_ARGS=(--pg-database "$PG_DB" --pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-user "$PG_USER")
 else
-    STORE_ARGS=()
-    STORE_ENV=(STORE_URL="jdbc:h2:file:$WORK/store")
+    STORE_ARGS=(--store-file "$WORK/store.mv.db")
+    STORE_ENV=(STORE_URL="jdbc:h2:file:$WORK/store$H2_SETTINGS")
 fi
 
 # shellcheck disable=SC2206
@@ -106,7 +116,8 @@ CONNECTOR_ENV_ARR=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCAT
     CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")"
     GHL_BASE_URL="http://127.0.0.1:$GHL_PORT" CONNECTIF_BASE_URL="http://127.0.0.1:$CNF_PORT"
     CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN SYNC_CONCURRENCY="$SYNC_CONCURRENCY" GHL_HTTP_TIMEOUT=900s
-    "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" "${STORE_ENV[@]}" $CONNECTOR_ENV)
+    "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" "${STORE_ENV[@]}" ${MAX_AGE:+GHL_WEBHOOK_MAX_AGE=$MAX_AGE}
+    ${PURGE_CRON:+"STORE_PURGE_CRON=$PURGE_CRON"} $CONNECTOR_ENV)
 # shellcheck disable=SC2206
 JAVA_OPTS=($CONNECTOR_JAVA_OPTS)
 
@@ -143,7 +154,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
-    --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --max-seconds 900 \
+    --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --soak-rounds "$SOAK_ROUNDS" --max-seconds 900 \
     --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 

@@ -233,6 +233,7 @@ public final class E2eBench {
         Random random = new Random(42);
         List<String> phases = Arrays.asList(o.getOrDefault("phases", "burst,rate").split(","));
         List<Phase> plan = new ArrayList<>();
+        int soakRounds = 0;
         for (String name : phases) {
             switch (name.trim()) {
                 case "burst" -> plan.add(new Phase("burst", generate(plan.size(), n, random, run)));
@@ -250,10 +251,12 @@ public final class E2eBench {
                         plan.add(new Phase(r + "/s trickle", generate(plan.size(), r * seconds, random, run)).rate(r));
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown phase " + name + " (burst, rate, backlog, trickle)");
+                case "soak" -> soakRounds = Integer.parseInt(o.getOrDefault("soak-rounds", "50"));
+                default -> throw new IllegalArgumentException("unknown phase " + name + " (burst, rate, backlog, trickle, soak)");
             }
         }
         PHASES = plan.toArray(new Phase[0]);
+        String soak = "";
         long signStart = System.nanoTime();
         int signed = 0;
         for (Phase p : plan) {
@@ -310,6 +313,9 @@ public final class E2eBench {
                 report(p, pid);
                 Thread.sleep(1000);
             }
+            if (soakRounds > 0) {
+                soak = soak(vertx, client, key, pid, soakRounds, n, c, random, run, o, maxSeconds);
+            }
         } finally {
             long hwm = status(pid, "VmHWM");
             String depth = metric(client, "inbox_depth");
@@ -332,6 +338,7 @@ public final class E2eBench {
             if (!others.isEmpty()) {
                 table += costTable(others, readySeconds, hwm);
             }
+            table += soak;
             System.out.println();
             System.out.println(table);
             System.out.printf("after the run: inbox_depth %s, dead letters %s; connector stopped %s%n", depth, dead,
@@ -344,6 +351,50 @@ public final class E2eBench {
             }
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The store-size figure: {@code rounds} bursts of {@code n} webhooks, each built and signed just before it is sent
+     * (a million events do not fit in the bench's heap at once) and stamped with the time it is built, so that a short
+     * {@code ghl.webhook.max-age} and a frequent {@code store.purge-cron} let the purge run within the soak. After each
+     * round: the store's size (the H2 file, or the PostgreSQL database) and the round's CPU per event.
+     */
+    static String soak(Vertx vertx, HttpClient client, PrivateKey key, long pid, int rounds, int n, int c, Random random,
+            String run, Map<String, String> o, int maxSeconds) throws Exception {
+        freshStamps = true;
+        StringBuilder t = new StringBuilder("| soak round | events processed | events/s | CPU ms per event | store size (MB) |"
+                + " connector RSS (MB) |\n|---|---|---|---|---|---|\n");
+        long total = 0;
+        for (int r = 1; r <= rounds; r++) {
+            Event[] events = generate(PHASES.length, n, random, run);
+            Arrays.stream(events).parallel().forEach(e -> sign(key, e));
+            Phase p = new Phase("soak " + r, events);
+            PHASES = Arrays.copyOf(PHASES, PHASES.length + 1);
+            PHASES[PHASES.length - 1] = p;
+            runPhase(vertx, client, p, pid, c, 0, maxSeconds);
+            total += p.delivered.get();
+            double mb = storeBytes(o) / 1e6;
+            String line = String.format(Locale.ROOT, "| %d | %,d | %.0f | %.2f | %.1f | %d |", r, total,
+                    p.delivered.get() / ((p.drained - p.start) / 1e9), cpuSeconds(p, 1) * 1000 / Math.max(1, p.delivered.get()),
+                    mb, status(pid, "VmRSS") / 1024);
+            System.out.println("soak " + line);
+            t.append(line).append('\n');
+            PHASES[PHASES.length - 1] = new Phase(p.name, new Event[0]); // the round's events, free for the next round
+        }
+        return t.toString();
+    }
+
+    /** The H2 file's size ({@code --store-file}), or the PostgreSQL database's ({@code --pg-database}). */
+    static long storeBytes(Map<String, String> o) throws Exception {
+        if (o.containsKey("store-file")) {
+            return Files.size(Path.of(o.get("store-file")));
+        }
+        Process psql = new ProcessBuilder("psql", "-Atq", "-h", o.getOrDefault("pg-host", "127.0.0.1"), "-p",
+                o.getOrDefault("pg-port", "5432"), "-U", o.getOrDefault("pg-user", "postgres"), "-d", "test", "-c",
+                "SELECT pg_database_size('" + o.get("pg-database") + "')").redirectErrorStream(true).start();
+        String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        psql.waitFor();
+        return Long.parseLong(out);
     }
 
     // ---------------------------------------------------------------- events
@@ -385,6 +436,16 @@ public final class E2eBench {
     private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /**
+     * The soak sends webhooks stamped when they are built: its rounds last longer than the short
+     * {@code ghl.webhook.max-age} that lets the purge run within the run.
+     */
+    static volatile boolean freshStamps;
+
+    static String stamp(String usual) {
+        return freshStamps ? MILLIS.format(Instant.now()) : usual;
+    }
+
     static String time(int seconds) {
         return MILLIS.format(BASE.plusSeconds(seconds));
     }
@@ -399,16 +460,16 @@ public final class E2eBench {
                     .append("\",\"lastName\":\"").append(c.last).append("\",\"phone\":\"").append(phone(c))
                     .append("\",\"tags\":[\"newsletter\",\"lead-").append(c.index % 5).append("\"]")
                     .append(",\"dateAdded\":\"2026-01-15T10:20:30.000Z\",\"dateUpdated\":\"").append(time(e.version))
-                    .append("\",\"timestamp\":\"").append(time(e.version)).append('"');
+                    .append("\",\"timestamp\":\"").append(stamp(time(e.version))).append('"');
             case TASK_CREATE, TASK_COMPLETE -> json.append(",\"id\":\"").append(e.task.id).append("\",\"contactId\":\"")
                     .append(c.id).append("\",\"title\":\"").append(e.task.title)
                     .append("\",\"body\":\"About the offer\",\"assignedTo\":\"u0000000000000000001\",\"dueDate\":\"")
                     .append(e.task.dueDate).append("\",\"completed\":").append(e.kind == Kind.TASK_COMPLETE)
-                    .append(",\"timestamp\":\"").append(time(5400)).append('"');
+                    .append(",\"timestamp\":\"").append(stamp(time(5400))).append('"');
             case NOTE_CREATE -> json.append(",\"id\":\"").append(e.note.id()).append("\",\"contactId\":\"").append(c.id)
                     .append("\",\"body\":\"").append(e.note.body()).append("\",\"userId\":\"u0000000000000000001\"")
                     .append(",\"dateAdded\":\"").append(e.note.dateAdded()).append("\",\"timestamp\":\"")
-                    .append(e.note.dateAdded()).append('"');
+                    .append(stamp(e.note.dateAdded())).append('"');
         }
         return json.append('}').toString();
     }
@@ -603,7 +664,7 @@ public final class E2eBench {
         }
     }
 
-    static Phase[] PHASES;
+    static volatile Phase[] PHASES;
     /** While set, the GHL stub holds its answers (backlog phases fill the inbox meanwhile). */
     static volatile List<Runnable> held;
 

@@ -35,18 +35,35 @@ public final class Store implements AutoCloseable {
     /** Payloads up to this many characters stay in their H2 row. */
     static final int INPLACE_LOB_CHARS = 16384;
 
+    /** How often an H2 file is flushed and compacted ({@link H2Compaction}). */
+    static final Duration H2_COMPACTION_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long H2 keeps a dead chunk before it writes over it: H2's 45 s assume that the disk has the newer chunks by
+     * then; {@link H2Compaction} flushes the file every second, so a few seconds hold that, and the file stays near
+     * its live data instead of 45 s of writes (about 400 MB in a burst, bench/README.md).
+     */
+    static final int H2_RETENTION_MILLIS = 5000;
+
     private final HikariDataSource dataSource;
     private final boolean postgres;
     private final boolean embedded;
+    private final H2Compaction compaction;
 
-    private Store(HikariDataSource dataSource, boolean postgres, boolean embedded) {
+    private Store(HikariDataSource dataSource, boolean postgres, boolean embedded, H2Compaction compaction) {
         this.dataSource = dataSource;
         this.postgres = postgres;
         this.embedded = embedded;
+        this.compaction = compaction;
     }
 
     /** Opens the pool and brings the schema up to date. */
     public static Store open(String url, String username, String password, int poolSize, Duration connectTimeout) {
+        return open(url, username, password, poolSize, connectTimeout, H2_COMPACTION_INTERVAL);
+    }
+
+    /** {@link #open}, with the interval of an H2 file's compaction; zero: none. */
+    static Store open(String url, String username, String password, int poolSize, Duration connectTimeout,
+            Duration h2Compaction) {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         if (!postgres && !url.startsWith("jdbc:h2:")) {
             throw new ConfigurationException("store.url must be a jdbc:h2: or jdbc:postgresql: URL");
@@ -76,7 +93,8 @@ public final class Store implements AutoCloseable {
         if (file != null) {
             ownerOnlyFiles(file);
         }
-        return new Store(dataSource, postgres, file != null && !url.toUpperCase().contains(";AUTO_SERVER=TRUE"));
+        return new Store(dataSource, postgres, file != null && !url.toUpperCase().contains(";AUTO_SERVER=TRUE"),
+                file != null && !h2Compaction.isZero() ? H2Compaction.every(dataSource, h2Compaction, file) : null);
     }
 
     /**
@@ -127,6 +145,9 @@ public final class Store implements AutoCloseable {
 
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         dataSource.close();
     }
 
@@ -135,7 +156,8 @@ public final class Store implements AutoCloseable {
      * 500 ms), and the pool, not a JVM shutdown hook, closes the database ({@code DB_CLOSE_ON_EXIT=FALSE}), so that the
      * connector can finish its work while it stops. Event payloads (a few kB) are kept in their row
      * ({@code MAX_LENGTH_INPLACE_LOB}; by default H2 moves text over 256 characters to its LOB storage, an extra write
-     * at intake and an extra removal per event). Settings given in the URL win.
+     * at intake and an extra removal per event). H2 keeps dead chunks for {@link #H2_RETENTION_MILLIS}. Settings given
+     * in the URL win.
      */
     static String durableH2(String url) {
         String upper = url.toUpperCase();
@@ -148,6 +170,9 @@ public final class Store implements AutoCloseable {
         }
         if (!upper.contains(";MAX_LENGTH_INPLACE_LOB=")) {
             durable += ";MAX_LENGTH_INPLACE_LOB=" + INPLACE_LOB_CHARS;
+        }
+        if (!upper.contains(";RETENTION_TIME=")) {
+            durable += ";RETENTION_TIME=" + H2_RETENTION_MILLIS;
         }
         return durable;
     }

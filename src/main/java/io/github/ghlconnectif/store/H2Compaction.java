@@ -1,0 +1,99 @@
+package io.github.ghlconnectif.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RandomAccessStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an embedded H2 file from growing with every event: what H2's background writer does, on a timer of ours. H2
+ * starts that writer only when a commit may wait ({@code WRITE_DELAY} above 0), and the inbox needs each commit written
+ * at once; with no writer nothing rewrote the chunks that keep a few live pages, and the file grew by about 10 kB per
+ * event processed, without bound (bench/README.md, "Store size"; H2 issue 442). Each round flushes the file to the disk
+ * first, which is what lets {@link Store} shorten H2's retention time (chunks are overwritten only once the chunks that
+ * replace them are on the disk), then moves chunks into the free space and rewrites the emptiest ones, with H2's own
+ * methods and fill rate.
+ */
+final class H2Compaction implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(H2Compaction.class);
+
+    /** Chunks and files less full than this are compacted: the rate H2's writer aims at while the store is busy. */
+    static final int TARGET_FILL_RATE = 81;
+    /** Bytes of live pages rewritten at most per round, so that a round never holds the store for long. */
+    static final int WRITE_LIMIT = 4 << 20;
+    /** H2's way of saying "move chunks whatever the file's fill rate": the caller checked it already. */
+    private static final int ALWAYS = 101;
+
+    private final ScheduledExecutorService timer;
+
+    private H2Compaction(DataSource dataSource, Duration interval, String file) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "h2-compaction " + file);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleWithFixedDelay(() -> round(dataSource), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Compacts the H2 file behind {@code dataSource} every {@code interval}, on a thread named after the file. */
+    static H2Compaction every(DataSource dataSource, Duration interval, Path file) {
+        return new H2Compaction(dataSource, interval, String.valueOf(file.getFileName()));
+    }
+
+    /**
+     * One round: flushes the file, moves chunks from its end into its free space when it is less than
+     * {@link #TARGET_FILL_RATE} full, and rewrites the live pages of the emptiest chunks (those older than the retention
+     * time), committing them so that an idle store frees those chunks too. Answers whether it rewrote any.
+     */
+    static boolean round(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            MVStore store = mvStore(connection);
+            if (store == null || store.isClosed()) {
+                return false;
+            }
+            store.sync();
+            if (store.getFileStore() instanceof RandomAccessStore file && file.getFillRate() < TARGET_FILL_RATE) {
+                file.compactMoveChunks(ALWAYS, 2L * store.getAutoCommitMemory(), store);
+            }
+            if (!store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
+                return false;
+            }
+            store.tryCommit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("H2 compaction round skipped: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** The MVStore behind an embedded H2 connection; null for a connection to an H2 server. */
+    static MVStore mvStore(Connection connection) throws SQLException {
+        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+            return session.getDatabase().getStore().getMvStore();
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
