@@ -19,7 +19,11 @@ public final class Application {
     private Application() {
     }
 
+    /** Largest temporary direct buffer the JDK keeps per thread after a file or socket write (its default: any size). */
+    static final String MAX_CACHED_BUFFER_SIZE = "jdk.nio.maxCachedBufferSize";
+
     public static void main(String[] args) throws Exception {
+        limitCachedDirectBuffers();
         if (Arrays.asList(args).contains("--sandbox")) {
             System.exit(Sandbox.run(args));
         }
@@ -39,6 +43,18 @@ public final class Application {
                         + " [catalog | setup | backfill [locationId=...] | call <operation> name=value... [body='{json}' | body=@file.json]]");
                 System.exit(2);
             }
+        }
+    }
+
+    /**
+     * H2 writes its file from whichever thread commits, from heap buffers; the JDK copies each into a direct buffer that
+     * it keeps for that thread at the largest size seen. Over a million events those held the whole direct memory (the
+     * size of the heap) and the store stopped (bench/README.md, "Store size"). The JDK reads the limit once, at its first
+     * channel I/O: this runs first in {@link #main}. A value given with {@code -D} wins.
+     */
+    static void limitCachedDirectBuffers() {
+        if (System.getProperty(MAX_CACHED_BUFFER_SIZE) == null) {
+            System.setProperty(MAX_CACHED_BUFFER_SIZE, "262144");
         }
     }
 

@@ -13,7 +13,6 @@ import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +22,19 @@ import org.slf4j.LoggerFactory;
  * at once; with no writer nothing rewrote the chunks that keep a few live pages, and the file grew by about 10 kB per
  * event processed, without bound (bench/README.md, "Store size"; H2 issue 442). Each round flushes the file to the disk
  * first, which is what lets {@link Store} shorten H2's retention time (chunks are overwritten only once the chunks that
- * replace them are on the disk), then moves chunks into the free space and rewrites the emptiest ones, with H2's own
- * methods and fill rate.
+ * replace them are on the disk), then rewrites the emptiest chunks with H2's own {@link MVStore#compact(int, int)} and
+ * fill rate, so that their space is reused. It does not move chunks to shrink the file: that cost about 15% more CPU
+ * per event in a burst and bounded the file no better (bench/README.md).
  */
 final class H2Compaction implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2Compaction.class);
 
-    /** Chunks and files less full than this are compacted: the rate H2's writer aims at while the store is busy. */
+    /** Chunks less full than this are rewritten: the rate H2's writer aims at while the store is busy. */
     static final int TARGET_FILL_RATE = 81;
+
     /** Bytes of live pages rewritten at most per round, so that a round never holds the store for long. */
     static final int WRITE_LIMIT = 4 << 20;
-    /** H2's way of saying "move chunks whatever the file's fill rate": the caller checked it already. */
-    private static final int ALWAYS = 101;
 
     private final ScheduledExecutorService timer;
 
@@ -54,8 +53,7 @@ final class H2Compaction implements AutoCloseable {
     }
 
     /**
-     * One round: flushes the file, moves chunks from its end into its free space when it is less than
-     * {@link #TARGET_FILL_RATE} full, and rewrites the live pages of the emptiest chunks (those older than the retention
+     * One round: flushes the file, then rewrites the live pages of the emptiest chunks (those older than the retention
      * time), committing them so that an idle store frees those chunks too. Answers whether it rewrote any.
      */
     static boolean round(DataSource dataSource) {
@@ -65,9 +63,6 @@ final class H2Compaction implements AutoCloseable {
                 return false;
             }
             store.sync();
-            if (store.getFileStore() instanceof RandomAccessStore file && file.getFillRate() < TARGET_FILL_RATE) {
-                file.compactMoveChunks(ALWAYS, 2L * store.getAutoCommitMemory(), store);
-            }
             if (!store.compact(TARGET_FILL_RATE, WRITE_LIMIT)) {
                 return false;
             }
