@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,28 +39,31 @@ final class H2Compaction implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
 
-    private H2Compaction(DataSource dataSource, Duration interval, String file) {
+    private H2Compaction(MVStore store, Duration interval, String file) {
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "h2-compaction " + file);
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(() -> round(dataSource), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> round(store), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Compacts the H2 file behind {@code dataSource} every {@code interval}, on a thread named after the file. */
-    static H2Compaction every(DataSource dataSource, Duration interval, Path file) {
-        return new H2Compaction(dataSource, interval, String.valueOf(file.getFileName()));
+    /**
+     * Compacts the H2 file behind {@code dataSource} every {@code interval}, on a thread named after the file; none when
+     * the data source is not an embedded H2 database. The MVStore lives as long as the database, so it is looked up
+     * once: a round takes no connection from the pool the intake and the flows share.
+     */
+    static Optional<H2Compaction> every(DataSource dataSource, Duration interval, Path file) {
+        return mvStore(dataSource).map(store -> new H2Compaction(store, interval, String.valueOf(file.getFileName())));
     }
 
     /**
      * One round: flushes the file, then rewrites the live pages of the emptiest chunks (those older than the retention
      * time), committing them so that an idle store frees those chunks too. Answers whether it rewrote any.
      */
-    static boolean round(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            MVStore store = mvStore(connection);
-            if (store == null || store.isClosed()) {
+    static boolean round(MVStore store) {
+        try {
+            if (store.isClosed()) {
                 return false;
             }
             store.sync();
@@ -68,18 +72,23 @@ final class H2Compaction implements AutoCloseable {
             }
             store.tryCommit();
             return true;
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.debug("H2 compaction round skipped: {}", e.toString());
             return false;
         }
     }
 
-    /** The MVStore behind an embedded H2 connection; null for a connection to an H2 server. */
-    static MVStore mvStore(Connection connection) throws SQLException {
-        if (connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
-            return session.getDatabase().getStore().getMvStore();
+    /** The MVStore behind an embedded H2 data source; empty for PostgreSQL or a connection to an H2 server. */
+    static Optional<MVStore> mvStore(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.isWrapperFor(JdbcConnection.class)
+                    && connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session) {
+                return Optional.of(session.getDatabase().getStore().getMvStore());
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot reach the store to compact it", e);
         }
-        return null;
     }
 
     @Override

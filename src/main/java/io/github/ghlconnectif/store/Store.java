@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -43,6 +44,10 @@ public final class Store implements AutoCloseable {
      * its live data instead of 45 s of writes (about 400 MB in a burst, bench/README.md).
      */
     static final int H2_RETENTION_MILLIS = 5000;
+
+    /** What {@link #durableH2} adds to an H2 URL that does not set it itself. */
+    private static final List<String> H2_SETTINGS = List.of("WRITE_DELAY=0", "DB_CLOSE_ON_EXIT=FALSE",
+            "MAX_LENGTH_INPLACE_LOB=" + INPLACE_LOB_CHARS, "RETENTION_TIME=" + H2_RETENTION_MILLIS);
 
     private final HikariDataSource dataSource;
     private final boolean postgres;
@@ -82,10 +87,13 @@ public final class Store implements AutoCloseable {
         config.setConnectionTimeout(connectTimeout.toMillis());
         config.setInitializationFailTimeout(-1);
         HikariDataSource dataSource = new HikariDataSource(config);
+        H2Compaction compaction;
         try {
             if (!migrated(dataSource)) {
                 Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             }
+            compaction = file == null || h2Compaction.isZero() ? null
+                    : H2Compaction.every(dataSource, h2Compaction, file).orElse(null);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StoreException("Cannot open the store at " + safeUrl(url) + ": " + rootMessage(e), e);
@@ -93,8 +101,7 @@ public final class Store implements AutoCloseable {
         if (file != null) {
             ownerOnlyFiles(file);
         }
-        return new Store(dataSource, postgres, file != null && !url.toUpperCase().contains(";AUTO_SERVER=TRUE"),
-                file != null && !h2Compaction.isZero() ? H2Compaction.every(dataSource, h2Compaction, file) : null);
+        return new Store(dataSource, postgres, file != null && !url.toUpperCase().contains(";AUTO_SERVER=TRUE"), compaction);
     }
 
     /**
@@ -161,20 +168,13 @@ public final class Store implements AutoCloseable {
      */
     static String durableH2(String url) {
         String upper = url.toUpperCase();
-        String durable = url;
-        if (!upper.contains(";WRITE_DELAY=")) {
-            durable += ";WRITE_DELAY=0";
+        StringBuilder durable = new StringBuilder(url);
+        for (String setting : H2_SETTINGS) {
+            if (!upper.contains(";" + setting.substring(0, setting.indexOf('=') + 1))) {
+                durable.append(';').append(setting);
+            }
         }
-        if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
-            durable += ";DB_CLOSE_ON_EXIT=FALSE";
-        }
-        if (!upper.contains(";MAX_LENGTH_INPLACE_LOB=")) {
-            durable += ";MAX_LENGTH_INPLACE_LOB=" + INPLACE_LOB_CHARS;
-        }
-        if (!upper.contains(";RETENTION_TIME=")) {
-            durable += ";RETENTION_TIME=" + H2_RETENTION_MILLIS;
-        }
-        return durable;
+        return durable.toString();
     }
 
     /**

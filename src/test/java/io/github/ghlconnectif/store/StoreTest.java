@@ -109,4 +109,14 @@ class StoreTest {
         assertTrue(error.getMessage().contains("jdbc:postgresql://127.0.0.1:1/db"), error.getMessage());
         assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
     }
+
+    @Test
+    void anH2UrlGetsTheDurableSettingsItDoesNotSetItself() {
+        assertEquals("jdbc:h2:file:./x;write_delay=100;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB="
+                + Store.INPLACE_LOB_CHARS + ";RETENTION_TIME=" + Store.H2_RETENTION_MILLIS,
+                Store.durableH2("jdbc:h2:file:./x;write_delay=100"));
+        assertEquals("jdbc:h2:file:./x;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB="
+                + Store.INPLACE_LOB_CHARS + ";RETENTION_TIME=" + Store.H2_RETENTION_MILLIS,
+                Store.durableH2("jdbc:h2:file:./x"));
+    }
 }
