@@ -105,14 +105,18 @@ public final class Connector implements Service {
 
     /**
      * The connector as the routes use it, once its configuration has been checked: every mistake found is reported at
-     * once, one line each, and the store is opened (and its schema brought up to date) when the rest is right.
+     * once, one line each. When the rest is right the store starts opening (and its schema coming up to date) on a
+     * thread of its own; {@link #start} reports it if it cannot.
      */
     public static Connector checked(Settings settings, MeterRegistry metrics) {
         Set<String> errors = new LinkedHashSet<>(ConfigurationCheck.errors(settings));
         Connector connector = null;
         try {
             connector = new Connector(settings, metrics);
-            errors.addAll(connector.problems(errors.isEmpty()));
+            errors.addAll(connector.problems());
+            if (errors.isEmpty()) {
+                connector.openStoreInBackground();
+            }
         } catch (ConfigurationException e) {
             errors.add(e.getMessage());
         }
@@ -134,14 +138,14 @@ public final class Connector implements Service {
 
     /** Fails, naming the property, when the configuration cannot work; the store is not opened. */
     public void validate() {
-        List<String> errors = problems(false);
+        List<String> errors = problems();
         if (!errors.isEmpty()) {
             throw ConfigurationException.of(errors);
         }
     }
 
-    /** What stops the start, one line each; with {@code openStore}, whether the store opens too. */
-    private List<String> problems(boolean openStore) {
+    /** What stops the start, one line each. */
+    private List<String> problems() {
         List<String> errors = new ArrayList<>();
         if (isOAuth()) {
             ConfigurationCheck.collect(errors, this::oauthClient);
@@ -163,13 +167,6 @@ public final class Connector implements Service {
                         + GhlIds.MAX_LENGTH + " characters)");
             }
         });
-        if (openStore && errors.isEmpty()) {
-            try {
-                store();
-            } catch (RuntimeException e) {
-                errors.add(e.getMessage());
-            }
-        }
         return errors;
     }
 
@@ -246,6 +243,12 @@ public final class Connector implements Service {
                     settings.get(StoreOptions.CONNECT_TIMEOUT));
         }
         return store;
+    }
+
+    private synchronized void openStoreInBackground() {
+        store = Store.openInBackground(settings.get(StoreOptions.URL), settings.get(StoreOptions.USERNAME),
+                settings.get(StoreOptions.PASSWORD), settings.get(StoreOptions.POOL_SIZE),
+                settings.get(StoreOptions.CONNECT_TIMEOUT));
     }
 
     public synchronized Locations locations() {
@@ -400,9 +403,28 @@ public final class Connector implements Service {
         return http;
     }
 
+    /**
+     * Camel starts this service before the routes' consumers: a store that cannot open stops the start here. The
+     * other parts are built on first use.
+     */
     @Override
     public void start() {
-        // parts are built on first use
+        awaitStore();
+    }
+
+    /** Waits for the store {@link #checked} started opening; if it cannot open, says why in one line. */
+    public void awaitStore() {
+        Store opening;
+        synchronized (this) {
+            opening = store;
+        }
+        if (opening != null) {
+            try {
+                opening.awaitOpen();
+            } catch (RuntimeException e) {
+                throw new ConfigurationException(e.getMessage());
+            }
+        }
     }
 
     @Override

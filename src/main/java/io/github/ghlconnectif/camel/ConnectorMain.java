@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.github.ghlconnectif.Connector;
 import io.github.ghlconnectif.config.Option;
 import io.github.ghlconnectif.config.Options;
 import io.github.ghlconnectif.config.PropertyLocations;
 import io.github.ghlconnectif.config.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +70,26 @@ public final class ConnectorMain {
             warnOfUnloadedRouteFiles(Path.of("routes"));
         }
         main.configure().withRoutesIncludePattern(local ? "file:" + ROUTES : "classpath:" + ROUTES);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport started) {
+                buildRoutesThenAwaitStore(started.getCamelContext());
+            }
+        });
         return main;
+    }
+
+    /**
+     * The store opens on a thread of its own while Camel builds the routes (the context's init, which its start would do
+     * first anyway); then the store is waited for here, before Camel starts anything, so that one that cannot open
+     * ends the start with its one line and not with Camel's stack trace of a failed start.
+     */
+    static void buildRoutesThenAwaitStore(CamelContext context) {
+        context.init();
+        Connector connector = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.CONNECTOR, Connector.class);
+        if (connector != null) {
+            connector.awaitStore();
+        }
     }
 
     /** A route file named {@code x.yaml} (as before route files became {@code *.camel.yaml}) would be skipped unseen. */

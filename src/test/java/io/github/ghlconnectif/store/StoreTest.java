@@ -111,6 +111,31 @@ class StoreTest {
     }
 
     @Test
+    void inTheBackgroundTheStoreOpensOnAThreadOfItsOwnAndItsUsesWaitForTheOutcome() {
+        Store store = Store.openInBackground("jdbc:postgresql://127.0.0.1:1/db?password=hunter2&connectTimeout=1", "u",
+                "hunter2", 1, Duration.ofSeconds(1));
+        // the pool waits a second for a connection that cannot come: the open is still under way on its thread
+        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(thread -> thread.getName().equals("store-open")));
+        assertFalse(store.isEmbedded());
+        StoreException error = assertThrows(StoreException.class, store::awaitOpen);
+        assertTrue(error.getMessage().contains("jdbc:postgresql://127.0.0.1:1/db"), error.getMessage());
+        assertFalse(error.getMessage().contains("hunter2"), error.getMessage());
+        assertEquals(error, assertThrows(StoreException.class, store::connection));
+        store.close();
+    }
+
+    @Test
+    void inTheBackgroundAStoreOpensAndMigratesAsInTheForeground() throws Exception {
+        try (Store store = Store.openInBackground("jdbc:h2:file:" + workDir.resolve("later"), "", "", 2, Duration.ofSeconds(10));
+                Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet migrations = statement.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\""
+                        + " WHERE \"success\" AND \"version\" = '" + Store.NEWEST_MIGRATION + "'")) {
+            assertTrue(store.isEmbedded());
+            assertTrue(migrations.next() && migrations.getLong(1) == 1);
+        }
+    }
+
+    @Test
     void anH2UrlGetsTheDurableSettingsItDoesNotSetItself() {
         assertEquals("jdbc:h2:file:./x;write_delay=100;DB_CLOSE_ON_EXIT=FALSE;MAX_LENGTH_INPLACE_LOB="
                 + Store.INPLACE_LOB_CHARS + ";RETENTION_TIME=" + Store.H2_RETENTION_MILLIS,
