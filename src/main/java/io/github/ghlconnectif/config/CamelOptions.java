@@ -33,6 +33,9 @@ public final class CamelOptions {
                     + " send between routes");
     public static final Option<String> METRICS_BINDERS = Option.text("camel.metrics.binders",
             "jvm-memory,jvm-gc,jvm-thread,class-loader,processor,uptime", "the JVM and process metrics");
+    public static final Option<Boolean> QUARTZ_JMX = Option.flag("camel.component.quartz.enable-jmx", "false",
+            "Quartz's scheduler as a JMX MBean; on, its start also creates the JVM's MBean server (about 45 ms of the"
+                    + " start)");
     public static final Option<Integer> MAX_BODY_SIZE = Option.whole("camel.server.max-body-size", "262144", 1,
             "largest request body the HTTP server reads (keep it equal to `intake.max-body-bytes`)");
 
