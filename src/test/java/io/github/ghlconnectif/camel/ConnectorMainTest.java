@@ -13,12 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+
+import javax.management.ObjectName;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.ghlconnectif.ghl.GhlApiException;
@@ -71,6 +74,13 @@ class ConnectorMainTest {
     void stop() {
         connector.close();
         logs.close();
+    }
+
+    @Test
+    void quartzRunsWithoutAnMBeanSoThatTheStartCreatesNoMBeanServer() throws Exception {
+        assertTrue(connector.camel().getRoutes().stream()
+                .anyMatch(route -> route.getEndpoint().getEndpointUri().startsWith("quartz:")), "a Quartz route runs");
+        assertTrue(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("quartz:*"), null).isEmpty());
     }
 
     @Test
