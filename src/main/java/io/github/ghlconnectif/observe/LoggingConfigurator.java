@@ -13,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
 
 /**
  * The connector's logging, set from the environment ({@code LOG_LEVEL}, {@code LOG_FORMAT}, {@code LOG_EVENTS_LEVEL};
@@ -50,6 +51,8 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
         if (environment.apply("logback.configurationFile") != null || onClassPath.test("logback-test.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        // none of logback's own status lines: with a warning (a LOG_TARGET it does not know) it printed its whole status
+        context.getStatusManager().add(new NopStatusListener());
         Level level = level("LOG_LEVEL", Level.INFO);
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);

@@ -20,6 +20,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.status.NopStatusListener;
 import org.junit.jupiter.api.Test;
 
 class LoggingConfiguratorTest {
@@ -78,6 +79,14 @@ class LoggingConfiguratorTest {
         assertEquals(Level.INFO, root().getLevel());
         configure(Map.of("LOG_LEVEL", " DEBUG "), false);
         assertEquals(Level.DEBUG, context.getLogger("io.github.ghlconnectif.events").getLevel());
+    }
+
+    @Test
+    void aTargetThatIsNotOneIsStdoutAndLogbackPrintsNoStatusAboutIt() {
+        configure(Map.of("LOG_TARGET", "System.bogus"), false);
+        assertEquals("System.out", console().getTarget());
+        assertTrue(context.getStatusManager().getCopyOfStatusListenerList().stream()
+                .anyMatch(listener -> listener instanceof NopStatusListener), "logback prints its status only without a listener");
     }
 
     @Test
