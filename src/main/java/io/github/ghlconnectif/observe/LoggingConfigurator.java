@@ -19,8 +19,9 @@ import ch.qos.logback.core.status.NopStatusListener;
  * The connector's logging, set from the environment ({@code LOG_LEVEL}, {@code LOG_FORMAT}, {@code LOG_EVENTS_LEVEL};
  * the commands' {@code LOG_TARGET} and {@code CAMEL_LOG_LEVEL}), each read as a system property first. Logback finds
  * this class as a service. Set up in code rather than in a logback.xml: Joran's reading of that file took about 0.15 s
- * of the start's main thread (bench/README.md, "Start-up"). A file named with {@code -Dlogback.configurationFile}, and
- * the tests' {@code logback-test.xml}, are left to logback.
+ * of the start's main thread (bench/README.md, "Start-up"). The files logback looks for itself are left to it: one
+ * named with {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} (the tests') or {@code logback.xml} on
+ * the class path (the jar has neither; an application that runs the connector's routes may).
  */
 public final class LoggingConfigurator extends ContextAwareBase implements Configurator {
 
@@ -48,7 +49,8 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (environment.apply("logback.configurationFile") != null || onClassPath.test("logback-test.xml")) {
+        if (environment.apply("logback.configurationFile") != null || onClassPath.test("logback-test.xml")
+                || onClassPath.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         // none of logback's own status lines: with a warning (a LOG_TARGET it does not know) it printed its whole status

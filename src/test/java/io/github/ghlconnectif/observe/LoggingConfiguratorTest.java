@@ -90,9 +90,11 @@ class LoggingConfiguratorTest {
     }
 
     @Test
-    void aFileNamedWithTheSystemPropertyOrTheTestsFileIsLeftToLogback() {
+    void aFileNamedWithTheSystemPropertyOrALogbackFileOnTheClassPathIsLeftToLogback() {
         assertEquals(ExecutionStatus.INVOKE_NEXT_IF_ANY, configure(Map.of("logback.configurationFile", "mine.xml"), false));
         assertEquals(ExecutionStatus.INVOKE_NEXT_IF_ANY, configure(Map.of(), true));
+        assertEquals(ExecutionStatus.INVOKE_NEXT_IF_ANY,
+                new LoggingConfigurator(name -> null, resource -> resource.equals("logback.xml")).configure(context));
         assertFalse(root().iteratorForAppenders().hasNext(), "nothing set up");
     }
 
