@@ -82,6 +82,12 @@ class LoggingConfiguratorTest {
     }
 
     @Test
+    void aFormatThatIsNotJsonIsText() {
+        configure(Map.of("LOG_FORMAT", "{\"yaml\": true}"), false);
+        assertInstanceOf(PatternLayoutEncoder.class, console().getEncoder());
+    }
+
+    @Test
     void aTargetThatIsNotOneIsStdoutAndLogbackPrintsNoStatusAboutIt() {
         configure(Map.of("LOG_TARGET", "System.bogus"), false);
         assertEquals("System.out", console().getTarget());
