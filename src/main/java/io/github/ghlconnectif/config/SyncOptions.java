@@ -24,7 +24,7 @@ public final class SyncOptions {
             "longest retry delay");
     public static final Option<Duration> COMMIT_DELAY = Option.duration("sync.commit-delay", "200ms",
             "longest wait of an ended flow run for its commit, so that runs ending close together share one (its contact's "
-                    + "next event waits meanwhile; `0ms`: each run commits at once)");
+                    + "next event waits meanwhile; `0ms`: each run commits at once; a run that sent a task completion never waits)");
     public static final Option<Integer> FAILURE_THRESHOLD = Option.whole("sync.circuit.failure-threshold", "5", 1,
             "transient failures in a row that open a target's circuit");
     public static final Option<Duration> OPEN_FOR = Option.duration("sync.circuit.open-for", "30s",

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -102,6 +103,8 @@ public final class Dispatcher extends ServiceSupport {
     private final Queue<Ended> ended = new ConcurrentLinkedQueue<>();
     /** When the oldest run in {@link #ended} ended (System.nanoTime), 0 when none is waiting. */
     private final AtomicLong firstEnded = new AtomicLong();
+    /** A run in {@link #ended} is to be committed without waiting ({@link RunWrites#commitWithoutDelay()}). */
+    private final AtomicBoolean endedDueAtOnce = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
     /**
@@ -241,7 +244,7 @@ public final class Dispatcher extends ServiceSupport {
                 // worker has a contact, wait until a quarter of the batch is free instead of doing both after each
                 // finished contact (finished rows are removed before the next claim, since they still hold their contact)
                 boolean busy = contactsInFlight.get() >= options.concurrency() && room < Math.max(1, options.batchSize() / 4);
-                if (!busy && commitDue(now)) {
+                if ((!busy || endedDueAtOnce.get()) && commitDue(now)) {
                     commitEnded();
                 }
                 if (busy || targetDown.getAsBoolean()) {
@@ -263,11 +266,13 @@ public final class Dispatcher extends ServiceSupport {
     /**
      * Whether the runs that ended are to be committed now: once the oldest waited {@code commitDelay}. At a trickle each
      * run would otherwise be a commit (a write of the store file) of its own; the delay lets a few share one. Their
-     * contacts stay held meanwhile, and a run not committed at a crash runs again, as before.
+     * contacts stay held meanwhile, and a run not committed at a crash runs again, as before: except a run that sent
+     * what a repeat would send again, which does not wait.
      */
     private boolean commitDue(long now) {
         long first = firstEnded.get();
-        return !ended.isEmpty() && (!running || first == 0 || now - first >= options.commitDelay().toNanos());
+        return !ended.isEmpty() && (!running || first == 0 || endedDueAtOnce.get()
+                || now - first >= options.commitDelay().toNanos());
     }
 
     private Duration untilCommitDue() {
@@ -313,6 +318,9 @@ public final class Dispatcher extends ServiceSupport {
                     run.writes().end();
                     ended.add(run);
                     firstEnded.compareAndSet(0, System.nanoTime());
+                    if (run.writes().isDueAtOnce()) {
+                        endedDueAtOnce.set(true);
+                    }
                     inFlight.addAndGet(-contactRows.size());
                     contactsInFlight.decrementAndGet();
                     wake();
@@ -424,6 +432,7 @@ public final class Dispatcher extends ServiceSupport {
      */
     private void commitEnded() {
         firstEnded.set(0);
+        endedDueAtOnce.set(false);
         List<Ended> runs = new ArrayList<>();
         for (Ended run = ended.poll(); run != null; run = ended.poll()) {
             runs.add(run);

@@ -25,6 +25,7 @@ public final class RunWrites {
 
     private final List<Write> writes = new ArrayList<>();
     private final Map<String, Object> written = new HashMap<>();
+    private volatile boolean dueAtOnce;
 
     /** The writes of the flows this thread runs from now on until {@link #end()}. */
     public static RunWrites begin() {
@@ -65,6 +66,19 @@ public final class RunWrites {
         for (Write write : writes) {
             write.apply(connection);
         }
+    }
+
+    /**
+     * This run did what running it again would repeat where the store cannot undo it (Connectif took a completion and
+     * has no idempotency key for events): its commit is not to wait for other runs' ({@code sync.commit-delay}), so
+     * that a crash finds the least possible sent and not recorded.
+     */
+    public void commitWithoutDelay() {
+        dueAtOnce = true;
+    }
+
+    public boolean isDueAtOnce() {
+        return dueAtOnce;
     }
 
     public boolean isEmpty() {

@@ -242,6 +242,7 @@ public final class SyncStateStore {
         if (run.isPresent()) {
             String contactId = (String) run.get().written(BEGUN + episode).orElse(null);
             run.get().add(SENT + episode, Boolean.TRUE, connection -> markSent(connection, taskId, completionKey, contactId));
+            run.get().commitWithoutDelay();
             return;
         }
         try (Connection connection = store.connection()) {

@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.store.RunWrites;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.TestDatabases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -202,6 +204,18 @@ class DispatcherTest {
         assertTrue(commitsFor10TrickledEvents(Duration.ZERO) >= 5, "without a delay each run commits as it ends");
     }
 
+    @Test
+    void aRunThatSentWhatARepeatWouldSendAgainIsCommittedWithoutWaitingForTheDelay() throws Exception {
+        Inbox inbox = inbox();
+        Dispatcher dispatcher = startDispatcher(inbox, "one", Duration.ofSeconds(60),
+                exchange -> RunWrites.current().orElseThrow().commitWithoutDelay());
+        inbox.accept(List.of(event("sent-once", "TaskComplete", "task1", 0)));
+        dispatcher.wake();
+        // the inbox row goes with the run's commit: within seconds, not after the minute of the delay
+        awaitEmpty(inbox);
+        assertEquals(1, dispatcher.commits());
+    }
+
     /** Ten events of ten contacts, 20 ms apart: the commits of their runs. */
     private long commitsFor10TrickledEvents(Duration commitDelay) throws Exception {
         Inbox inbox = inbox();
@@ -238,11 +252,15 @@ class DispatcherTest {
     }
 
     private Dispatcher startDispatcher(Inbox inbox, String owner, Duration commitDelay) throws Exception {
+        return startDispatcher(inbox, owner, commitDelay, recorder::record);
+    }
+
+    private Dispatcher startDispatcher(Inbox inbox, String owner, Duration commitDelay, Processor flow) throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:flow").routeId("flow").process(recorder::record);
+                from("direct:flow").routeId("flow").process(flow);
             }
         });
         camel.start();
