@@ -42,7 +42,6 @@ import io.github.ghlconnectif.writeback.WriteBack;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
@@ -190,10 +189,7 @@ public final class ConnectorConfiguration implements CamelConfiguration {
 
     /** The Vert.x instance Camel Main's HTTP server takes from the registry: idle connections closed, a cap on them. */
     private static LimitedVertx bindHttpServerVertx(CamelContext context, Settings settings) {
-        // a webhook holds its worker thread until the group commit that stores it: with Vert.x's default of 20, at
-        // most 20 webhooks shared a commit, and the intake left a fifth of the CPU idle (bench/README.md)
-        VertxOptions options = new VertxOptions().setWorkerPoolSize(settings.get(IntakeOptions.WORKER_THREADS));
-        LimitedVertx vertx = new LimitedVertx(Vertx.vertx(options), settings.get(IntakeOptions.IDLE_TIMEOUT),
+        LimitedVertx vertx = new LimitedVertx(Vertx.vertx(), settings.get(IntakeOptions.IDLE_TIMEOUT),
                 settings.get(IntakeOptions.MAX_CONNECTIONS));
         context.getRegistry().bind(HTTP_SERVER_VERTX, vertx);
         // a Vert.x instance found in the registry is not closed by the server that uses it: closed once every service

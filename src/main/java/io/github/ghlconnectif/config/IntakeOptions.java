@@ -33,9 +33,6 @@ public final class IntakeOptions {
             "longest wait for the inbox write before answering 429");
     public static final Option<Integer> BATCH_SIZE = Option.whole("intake.batch-size", "500", 1,
             "most events stored in one transaction");
-    public static final Option<Integer> WORKER_THREADS = Option.whole("intake.worker-threads", "64", 1,
-            "threads that check and store webhooks; each waits for its webhook's commit, so this also bounds how many"
-                    + " webhooks one commit stores");
     public static final Option<Integer> QUEUE_CAPACITY = Option.whole("intake.queue-capacity", "20000", 1,
             "events waiting for the inbox writer; beyond it, 429");
 

@@ -21,14 +21,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.ghlconnectif.support.Await;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.WebhookSigner;
-import io.vertx.core.impl.VertxInternal;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -171,17 +169,6 @@ class IntakeGuardTest {
         Await.until(() -> connector.bean("httpServerVertx", LimitedVertx.class).openConnections() == 2,
                 Duration.ofSeconds(5), "one connection gone");
         assertEquals(200, connector.get("/health").statusCode());
-    }
-
-    @Test
-    void eachWebhookWaitingForItsCommitHasAThreadOfItsOwnUpToTheConfiguredNumber() throws Exception {
-        start(Map.of("intake.worker-threads", "48"));
-
-        VertxInternal vertx = connector.bean("httpServerVertx", LimitedVertx.class);
-        ThreadPoolExecutor workers = (ThreadPoolExecutor) vertx.getWorkerPool().executor();
-
-        // Vert.x's default is 20: no more than 20 webhooks could share one commit of the inbox
-        assertEquals(48, workers.getMaximumPoolSize());
     }
 
     @Test
