@@ -10,7 +10,8 @@
 #   WARMUP             warm-up requests per target, not counted (default N/5)
 #   CONTACTS           distinct contact ids in the bodies (default 10000)
 #   CLIENT_LOOPS       event loops of the load generator (default 2)
-#   CONNECTOR_JAVA_OPTS JVM options of the connector (default "-Xmx512m")
+#   CONNECTOR_JAVA_OPTS JVM options of the connector (default: the launcher options of docs/operations.md, as in
+#                      bench/e2e.sh; until issue 17's sixth pass it was "-Xmx512m", C1 and C2)
 #   CONNECTOR_LOG_LEVEL root log level of the connector (default WARN: silences the placeholder flow's
 #                      one INFO line per event; Camel's own logger stays at INFO so that start-up is logged)
 #   CONNECTOR_ENV      extra VAR=value settings for the connector, space separated (e.g. "INTAKE_BATCH_SIZE=1000")
@@ -44,7 +45,7 @@ C=${C:-64}
 WARMUP=${WARMUP:-$((N / 5))}
 CONTACTS=${CONTACTS:-10000}
 CLIENT_LOOPS=${CLIENT_LOOPS:-2}
-CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx512m}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xmx1g}

@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.inbox;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,7 +70,8 @@ public final class Inbox {
         try (Connection connection = store.connection()) {
             connection.setAutoCommit(false);
             try {
-                Set<String> seen = existingKeys(connection, events);
+                // on PostgreSQL the insert itself says which keys are new; H2 has no ON CONFLICT and asks first
+                Set<String> seen = store.isPostgres() ? new HashSet<>() : existingKeys(connection, events);
                 List<InboxEvent> fresh = new ArrayList<>();
                 List<Integer> positions = new ArrayList<>();
                 for (int i = 0; i < events.size(); i++) {
@@ -78,10 +80,10 @@ public final class Inbox {
                         positions.add(i);
                     }
                 }
-                int[] inserted = insertKeys(connection, fresh, now);
+                Set<String> inserted = insertKeys(connection, fresh, now);
                 List<InboxEvent> stored = new ArrayList<>();
                 for (int i = 0; i < fresh.size(); i++) {
-                    if (inserted[i] != 0) {
+                    if (inserted.contains(fresh.get(i).eventKey())) {
                         stored.add(fresh.get(i));
                         accepted[positions.get(i)] = true;
                     }
@@ -129,14 +131,11 @@ public final class Inbox {
                 List<InboxRow> rows = claimable(connection, max, now, held);
                 if (!rows.isEmpty()) {
                     try (PreparedStatement update = connection.prepareStatement(
-                            "UPDATE inbox SET status = 'claimed', claimed_by = ?, lease_until = ? WHERE id = ?")) {
-                        for (InboxRow row : rows) {
-                            update.setString(1, owner);
-                            update.setObject(2, utc(now.plus(lease)));
-                            update.setLong(3, row.id());
-                            update.addBatch();
-                        }
-                        update.executeBatch();
+                            "UPDATE inbox SET status = 'claimed', claimed_by = ?, lease_until = ? WHERE id = ANY(?)")) {
+                        update.setString(1, owner);
+                        update.setObject(2, utc(now.plus(lease)));
+                        update.setArray(3, ids(connection, rows.stream().map(InboxRow::id).toList()));
+                        update.executeUpdate();
                     }
                 }
                 connection.commit();
@@ -176,12 +175,9 @@ public final class Inbox {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
-            for (Long id : ids) {
-                statement.setLong(1, id);
-                statement.addBatch();
-            }
-            statement.executeBatch();
+        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM inbox WHERE id = ANY(?)")) {
+            statement.setArray(1, ids(connection, ids));
+            statement.executeUpdate();
         }
     }
 
@@ -207,16 +203,13 @@ public final class Inbox {
                         + " lease_until = NULL, attempts = attempts + " + (countAttempt ? 1 : 0)
                         + ", next_attempt_at = ?, last_error = ? WHERE id = ?");
                 PreparedStatement rest = connection.prepareStatement("UPDATE inbox SET status = 'pending', claimed_by = NULL,"
-                        + " lease_until = NULL WHERE id = ?")) {
+                        + " lease_until = NULL WHERE id = ANY(?)")) {
             first.setObject(1, utc(notBefore));
             first.setString(2, truncate(error));
             first.setLong(3, ids.get(0));
             first.executeUpdate();
-            for (Long id : ids.subList(1, ids.size())) {
-                rest.setLong(1, id);
-                rest.addBatch();
-            }
-            rest.executeBatch();
+            rest.setArray(1, ids(connection, ids.subList(1, ids.size())));
+            rest.executeUpdate();
         }
     }
 
@@ -277,13 +270,10 @@ public final class Inbox {
         try {
             store.transaction(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE inbox SET lease_until = ? WHERE id = ? AND status = 'claimed'")) {
-                    for (Long id : ids) {
-                        statement.setObject(1, until);
-                        statement.setLong(2, id);
-                        statement.addBatch();
-                    }
-                    statement.executeBatch();
+                        "UPDATE inbox SET lease_until = ? WHERE id = ANY(?) AND status = 'claimed'")) {
+                    statement.setObject(1, until);
+                    statement.setArray(2, ids(connection, ids));
+                    statement.executeUpdate();
                 }
             });
         } catch (SQLException e) {
@@ -397,20 +387,33 @@ public final class Inbox {
         return existing;
     }
 
-    /** Inserts keys; on PostgreSQL a key another instance stored meanwhile is skipped (count 0) instead of failing. */
-    private int[] insertKeys(Connection connection, List<InboxEvent> events, Instant now) throws SQLException {
+    /**
+     * Inserts keys in one statement and returns those it stored: on PostgreSQL a key another instance stored meanwhile
+     * is skipped instead of failing.
+     */
+    private Set<String> insertKeys(Connection connection, List<InboxEvent> events, Instant now) throws SQLException {
         if (events.isEmpty()) {
-            return new int[0];
+            return Set.of();
         }
-        String sql = "INSERT INTO event_key (event_key, received_at) VALUES (?, ?)"
-                + (store.isPostgres() ? " ON CONFLICT (event_key) DO NOTHING" : "");
+        String sql = "INSERT INTO event_key (event_key, received_at) VALUES " + rows("?, ?", events.size())
+                + (store.isPostgres() ? " ON CONFLICT (event_key) DO NOTHING RETURNING event_key" : "");
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int i = 1;
             for (InboxEvent event : events) {
-                statement.setString(1, event.eventKey());
-                statement.setObject(2, utc(now));
-                statement.addBatch();
+                statement.setString(i++, event.eventKey());
+                statement.setObject(i++, utc(now));
             }
-            return statement.executeBatch();
+            if (!store.isPostgres()) {
+                statement.executeUpdate();
+                return events.stream().map(InboxEvent::eventKey).collect(Collectors.toSet());
+            }
+            Set<String> inserted = new HashSet<>();
+            try (ResultSet keys = statement.executeQuery()) {
+                while (keys.next()) {
+                    inserted.add(keys.getString(1));
+                }
+            }
+            return inserted;
         }
     }
 
@@ -420,21 +423,31 @@ public final class Inbox {
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbox (event_key, source, event_type,"
                 + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at, accepted_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)")) {
+                + " VALUES " + rows("?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?", events.size()))) {
+            int i = 1;
             for (InboxEvent event : events) {
-                statement.setString(1, event.eventKey());
-                statement.setString(2, event.source());
-                statement.setString(3, event.type());
-                statement.setString(4, event.locationId());
-                statement.setString(5, event.contactKey());
-                statement.setString(6, event.payload());
-                statement.setObject(7, utc(now));
-                statement.setObject(8, utc(now));
-                statement.setObject(9, utc(now));
-                statement.addBatch();
+                statement.setString(i++, event.eventKey());
+                statement.setString(i++, event.source());
+                statement.setString(i++, event.type());
+                statement.setString(i++, event.locationId());
+                statement.setString(i++, event.contactKey());
+                statement.setString(i++, event.payload());
+                statement.setObject(i++, utc(now));
+                statement.setObject(i++, utc(now));
+                statement.setObject(i++, utc(now));
             }
-            statement.executeBatch();
+            statement.executeUpdate();
         }
+    }
+
+    /** {@code count} rows of a multi-row VALUES: one statement for a batch, where a JDBC batch runs one per row. */
+    private static String rows(String row, int count) {
+        return String.join(", ", Collections.nCopies(count, "(" + row + ")"));
+    }
+
+    /** Row ids as one array parameter, for {@code id = ANY(?)}: one statement for many rows on both stores. */
+    private static Array ids(Connection connection, Collection<Long> ids) throws SQLException {
+        return connection.createArrayOf("BIGINT", ids.toArray());
     }
 
     private static String truncate(String text) {
