@@ -2,15 +2,21 @@ package io.github.ghlconnectif.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.postgresql.PGConnection;
+
 /**
- * Update-then-insert: the one upsert that H2 and PostgreSQL run alike (their {@code MERGE} and {@code ON CONFLICT}
- * differ). When two writers insert the same new row at once, the second's insert waits for the first and meets the
- * unique key: it then updates the row the first wrote (a location's INSTALL webhook and its OAuth callback do that).
+ * Update-then-insert, written once for H2 and PostgreSQL (their {@code MERGE} and {@code ON CONFLICT} differ). When two
+ * writers insert the same new row at once, the second's insert waits for the first and meets the unique key: it then
+ * updates the row the first wrote (a location's INSTALL webhook and its OAuth callback do that). On H2 the insert meets
+ * the key under a savepoint; on PostgreSQL, where each statement is a round trip and an execution on the server, it
+ * says {@code ON CONFLICT} instead: a new row cost four statements there (update, savepoint, insert, release), now one
+ * or two.
  */
 public final class Upsert {
 
@@ -40,7 +46,18 @@ public final class Upsert {
                 + String.join(" = ? AND ", keys) + " = ?";
         String insert = "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
                 + String.join(", ", all.stream().map(column -> "?").toList()) + ")";
-        return row(connection, update, binder, insert, binder);
+        if (!isPostgres(connection)) {
+            return row(connection, update, binder, insert, binder);
+        }
+        // xmax is 0 on a row version this statement inserted, and set on one it updated
+        try (PreparedStatement statement = connection.prepareStatement(insert + " ON CONFLICT (" + String.join(", ", keys)
+                + ") DO UPDATE SET " + String.join(", ", columns.stream().map(column -> column + " = EXCLUDED." + column)
+                .toList()) + " RETURNING (xmax = 0)")) {
+            binder.bind(statement);
+            try (ResultSet inserted = statement.executeQuery()) {
+                return inserted.next() && inserted.getBoolean(1);
+            }
+        }
     }
 
     /** The same with statements of the caller's, when the update and the insert do not set the same columns. */
@@ -52,7 +69,16 @@ public final class Upsert {
                 return false;
             }
         }
-        // in a transaction, PostgreSQL takes no statement after a failed one unless it is rolled back to a savepoint
+        if (isPostgres(connection)) {
+            try (PreparedStatement statement = connection.prepareStatement(insert + " ON CONFLICT DO NOTHING")) {
+                insertBinder.bind(statement);
+                if (statement.executeUpdate() > 0) {
+                    return true;
+                }
+            }
+            return updateAgain(connection, update, updateBinder);
+        }
+        // in a transaction, H2 takes no statement after a failed one unless it is rolled back to a savepoint
         Savepoint beforeInsert = connection.getAutoCommit() ? null : connection.setSavepoint();
         try (PreparedStatement statement = connection.prepareStatement(insert)) {
             insertBinder.bind(statement);
@@ -70,11 +96,20 @@ public final class Upsert {
                 releaseQuietly(connection, beforeInsert);
             }
         }
+        return updateAgain(connection, update, updateBinder);
+    }
+
+    /** The other writer's row is there now: this writer's values go over it. */
+    private static boolean updateAgain(Connection connection, String update, Binder updateBinder) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(update)) {
             updateBinder.bind(statement);
             statement.executeUpdate();
             return false;
         }
+    }
+
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return connection.isWrapperFor(PGConnection.class);
     }
 
     private static void releaseQuietly(Connection connection, Savepoint savepoint) {

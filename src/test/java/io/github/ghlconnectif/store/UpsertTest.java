@@ -73,6 +73,53 @@ class UpsertTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void withStatementsOfItsOwnASecondWriterInsertingAtOnceUpdatesTheRowInstead(String kind) throws Exception {
+        String url = TestDatabases.url(kind, workDir);
+        try (Store store = Store.open(url, TestDatabases.user(kind), "", 4, Duration.ofSeconds(10));
+                Connection first = store.connection(); Connection second = store.connection()) {
+            assertTrue(saveOwn(first, "2026-01-01"));
+            assertFalse(saveOwn(first, "2026-01-02"));
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            try (Statement statement = first.createStatement()) {
+                statement.execute("DELETE FROM reconcile_watermark");
+            }
+            assertTrue(saveOwn(first, "2026-02-01"), "inserted again, not committed yet");
+            CompletableFuture<Boolean> racing = CompletableFuture.supplyAsync(() -> {
+                try {
+                    boolean inserted = saveOwn(second, "2026-03-01");
+                    second.commit();
+                    return inserted;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            first.commit();
+
+            assertFalse(racing.get(10, TimeUnit.SECONDS), "the second writer updated the first one's row");
+            try (Statement statement = first.createStatement(); ResultSet rows = statement.executeQuery(
+                    "SELECT COUNT(*), MAX(date_updated) FROM reconcile_watermark WHERE location_id = 'loc1'")) {
+                assertTrue(rows.next());
+                assertEquals(1, rows.getInt(1));
+                assertEquals("2026-03-01", rows.getString(2));
+            }
+        }
+    }
+
+    private static boolean saveOwn(Connection connection, String dateUpdated) throws Exception {
+        return Upsert.row(connection, "UPDATE reconcile_watermark SET date_updated = ? WHERE location_id = ?", update -> {
+            update.setString(1, dateUpdated);
+            update.setString(2, "loc1");
+        }, "INSERT INTO reconcile_watermark (location_id, date_updated, updated_at) VALUES (?, ?, ?)", insert -> {
+            insert.setString(1, "loc1");
+            insert.setString(2, dateUpdated);
+            insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+        });
+    }
+
     private static boolean save(Connection connection, String dateUpdated) throws Exception {
         return Upsert.row(connection, "reconcile_watermark", List.of("date_updated", "search_after", "updated_at"),
                 List.of("location_id"), statement -> {
