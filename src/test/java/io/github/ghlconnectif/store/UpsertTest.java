@@ -45,51 +45,31 @@ class UpsertTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
     void aSecondWriterInsertingTheSameNewRowAtOnceUpdatesItInstead(String kind) throws Exception {
-        String url = TestDatabases.url(kind, workDir);
-        try (Store store = Store.open(url, TestDatabases.user(kind), "", 4, Duration.ofSeconds(10));
-                Connection first = store.connection(); Connection second = store.connection()) {
-            first.setAutoCommit(false);
-            second.setAutoCommit(false);
-            assertTrue(save(first, "2026-01-01"), "inserted, not committed yet");
-            CompletableFuture<Boolean> racing = CompletableFuture.supplyAsync(() -> {
-                try {
-                    boolean inserted = save(second, "2026-02-01");
-                    second.commit();
-                    return inserted;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(300);
-            first.commit();
-
-            assertFalse(racing.get(10, TimeUnit.SECONDS), "the second writer updated the first one's row");
-            try (Statement statement = first.createStatement(); ResultSet rows = statement.executeQuery(
-                    "SELECT COUNT(*), MAX(date_updated) FROM reconcile_watermark WHERE location_id = 'loc1'")) {
-                assertTrue(rows.next());
-                assertEquals(1, rows.getInt(1));
-                assertEquals("2026-02-01", rows.getString(2));
-            }
-        }
+        race(kind, UpsertTest::save);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void withStatementsOfItsOwnASecondWriterInsertingAtOnceUpdatesTheRowInstead(String kind) throws Exception {
+    void withStatementsOfItsOwnItInsertsThenUpdatesAndASecondWriterAtOnceUpdatesToo(String kind) throws Exception {
+        race(kind, UpsertTest::saveOwn);
+    }
+
+    /** Saves twice, then again from scratch while a second writer inserts the same row before the first commits. */
+    private void race(String kind, Save save) throws Exception {
         String url = TestDatabases.url(kind, workDir);
         try (Store store = Store.open(url, TestDatabases.user(kind), "", 4, Duration.ofSeconds(10));
                 Connection first = store.connection(); Connection second = store.connection()) {
-            assertTrue(saveOwn(first, "2026-01-01"));
-            assertFalse(saveOwn(first, "2026-01-02"));
-            first.setAutoCommit(false);
-            second.setAutoCommit(false);
+            assertTrue(save.save(first, "2026-01-01"));
+            assertFalse(save.save(first, "2026-01-02"));
             try (Statement statement = first.createStatement()) {
                 statement.execute("DELETE FROM reconcile_watermark");
             }
-            assertTrue(saveOwn(first, "2026-02-01"), "inserted again, not committed yet");
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            assertTrue(save.save(first, "2026-02-01"), "inserted, not committed yet");
             CompletableFuture<Boolean> racing = CompletableFuture.supplyAsync(() -> {
                 try {
-                    boolean inserted = saveOwn(second, "2026-03-01");
+                    boolean inserted = save.save(second, "2026-03-01");
                     second.commit();
                     return inserted;
                 } catch (Exception e) {
@@ -109,15 +89,9 @@ class UpsertTest {
         }
     }
 
-    private static boolean saveOwn(Connection connection, String dateUpdated) throws Exception {
-        return Upsert.row(connection, "UPDATE reconcile_watermark SET date_updated = ? WHERE location_id = ?", update -> {
-            update.setString(1, dateUpdated);
-            update.setString(2, "loc1");
-        }, "INSERT INTO reconcile_watermark (location_id, date_updated, updated_at) VALUES (?, ?, ?)", insert -> {
-            insert.setString(1, "loc1");
-            insert.setString(2, dateUpdated);
-            insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
-        });
+    @FunctionalInterface
+    private interface Save {
+        boolean save(Connection connection, String dateUpdated) throws Exception;
     }
 
     private static boolean save(Connection connection, String dateUpdated) throws Exception {
@@ -128,5 +102,16 @@ class UpsertTest {
                     statement.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
                     statement.setString(4, "loc1");
                 });
+    }
+
+    private static boolean saveOwn(Connection connection, String dateUpdated) throws Exception {
+        return Upsert.row(connection, "UPDATE reconcile_watermark SET date_updated = ? WHERE location_id = ?", update -> {
+            update.setString(1, dateUpdated);
+            update.setString(2, "loc1");
+        }, "INSERT INTO reconcile_watermark (location_id, date_updated, updated_at) VALUES (?, ?, ?)", insert -> {
+            insert.setString(1, "loc1");
+            insert.setString(2, dateUpdated);
+            insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
+        });
     }
 }

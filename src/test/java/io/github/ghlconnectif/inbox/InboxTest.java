@@ -1,5 +1,6 @@
 package io.github.ghlconnectif.inbox;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,10 +24,14 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Claims walk the inbox by its key: held and waiting contacts are skipped without giving up the order of a contact. */
+/**
+ * The inbox: a batch is stored with one statement per table, each event once and in order; claims walk the inbox by
+ * its key, skipping held and waiting contacts without giving up the order of a contact; claimed rows are renewed,
+ * handed back and removed together.
+ */
 @ParameterizedClass
 @ValueSource(strings = {"h2", "postgres"})
-class InboxClaimTest {
+class InboxTest {
 
     private static final Duration LEASE = Duration.ofMinutes(1);
 
@@ -108,6 +113,44 @@ class InboxClaimTest {
         }
     }
 
+    @Test
+    void aBatchSkipsKeysSeenBeforeStoredByAnotherWriterOrRepeatedInIt() throws Exception {
+        open();
+        inbox.accept(List.of(keyed("k1", "c1")));
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
+            // what another instance sharing the store wrote a moment ago
+            statement.execute("INSERT INTO event_key (event_key, received_at) VALUES ('k3', CURRENT_TIMESTAMP)");
+        }
+
+        boolean[] accepted = inbox.accept(List.of(keyed("k1", "c1"), keyed("k2", "c2"), keyed("k3", "c3"),
+                keyed("k2", "c2"), keyed("k4", "c1")));
+
+        assertArrayEquals(new boolean[] {false, true, false, false, true}, accepted);
+        assertEquals(List.of("k1", "k2", "k4"), keysInOrder());
+        assertEquals(4, count("SELECT COUNT(*) FROM event_key"));
+    }
+
+    @Test
+    void claimedRowsAreRenewedHandedBackAndRemovedTogether() throws Exception {
+        open();
+        List<InboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(keyed("k" + i, "c" + i));
+        }
+        inbox.accept(events);
+        List<Long> ids = inbox.claim("a", 10, LEASE, Set.of()).stream().map(InboxRow::id).toList();
+        assertEquals(5, ids.size());
+        assertEquals(5, count("SELECT COUNT(*) FROM inbox WHERE status = 'claimed' AND claimed_by = 'a'"));
+
+        inbox.renewLeases(ids, Duration.ofHours(1));
+        inbox.retryLater(ids.subList(0, 2), Instant.now(), "later", true);
+        inbox.complete(ids.subList(2, 5));
+
+        assertEquals(List.of("k0", "k1"), keysInOrder());
+        assertEquals(0, count("SELECT COUNT(*) FROM inbox WHERE status = 'claimed'"));
+        assertEquals(1, count("SELECT COUNT(*) FROM inbox WHERE attempts = 1"), "the first row's attempt is counted");
+    }
+
     private void open() {
         store = Store.open(TestDatabases.url(kind, workDir), TestDatabases.user(kind), "", 2, Duration.ofSeconds(10));
         inbox = new Inbox(store);
@@ -120,5 +163,28 @@ class InboxClaimTest {
     private static InboxEvent event(String contact, int seq) {
         return new InboxEvent("key-" + contact + "-" + seq, "ghl", "NoteCreate", "loc1", contact,
                 "{\"type\":\"NoteCreate\",\"contactId\":\"" + contact + "\",\"seq\":" + seq + "}");
+    }
+
+    private List<String> keysInOrder() throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT event_key FROM inbox ORDER BY id")) {
+            while (rows.next()) {
+                keys.add(rows.getString(1));
+            }
+        }
+        return keys;
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static InboxEvent keyed(String key, String contact) {
+        return new InboxEvent(key, "ghl", "NoteCreate", "loc1", contact, "{\"contactId\":\"" + contact + "\"}");
     }
 }
