@@ -1,8 +1,8 @@
 package db.migration;
 
 import java.sql.Statement;
-import java.util.Locale;
 
+import io.github.ghlconnectif.store.Store;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -19,8 +19,7 @@ public class V14__H2_inbox_id_cache extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        String product = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-        if (!product.contains("h2")) {
+        if (Store.isPostgres(context.getConnection())) {
             return;
         }
         try (Statement statement = context.getConnection().createStatement()) {

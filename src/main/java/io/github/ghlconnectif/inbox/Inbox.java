@@ -208,8 +208,10 @@ public final class Inbox {
             first.setString(2, truncate(error));
             first.setLong(3, ids.get(0));
             first.executeUpdate();
-            rest.setArray(1, ids(connection, ids.subList(1, ids.size())));
-            rest.executeUpdate();
+            if (ids.size() > 1) {
+                rest.setArray(1, ids(connection, ids.subList(1, ids.size())));
+                rest.executeUpdate();
+            }
         }
     }
 
@@ -433,32 +435,41 @@ public final class Inbox {
         if (events.isEmpty()) {
             return;
         }
-        boolean oneStatement = store.isPostgres();
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbox (event_key, source, event_type,"
-                + " location_id, contact_key, payload, received_at, status, attempts, next_attempt_at, accepted_at) VALUES "
-                + rows("?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?", oneStatement ? events.size() : 1))) {
-            int i = 1;
-            for (InboxEvent event : events) {
-                statement.setString(i++, event.eventKey());
-                statement.setString(i++, event.source());
-                statement.setString(i++, event.type());
-                statement.setString(i++, event.locationId());
-                statement.setString(i++, event.contactKey());
-                statement.setString(i++, event.payload());
-                statement.setObject(i++, utc(now));
-                statement.setObject(i++, utc(now));
-                statement.setObject(i++, utc(now));
-                if (!oneStatement) {
+        String insert = "INSERT INTO inbox (event_key, source, event_type, location_id, contact_key, payload, received_at,"
+                + " status, attempts, next_attempt_at, accepted_at) VALUES ";
+        String row = "?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?";
+        if (!store.isPostgres()) {
+            try (PreparedStatement statement = connection.prepareStatement(insert + rows(row, 1))) {
+                for (InboxEvent event : events) {
+                    bindRow(statement, 1, event, now);
                     statement.addBatch();
-                    i = 1;
                 }
-            }
-            if (oneStatement) {
-                statement.executeUpdate();
-            } else {
                 statement.executeBatch();
             }
+            return;
         }
+        try (PreparedStatement statement = connection.prepareStatement(insert + rows(row, events.size()))) {
+            int next = 1;
+            for (InboxEvent event : events) {
+                next = bindRow(statement, next, event, now);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** Sets an inbox row's parameters from {@code first} on; returns the index after them. */
+    private static int bindRow(PreparedStatement statement, int first, InboxEvent event, Instant now) throws SQLException {
+        int i = first;
+        statement.setString(i++, event.eventKey());
+        statement.setString(i++, event.source());
+        statement.setString(i++, event.type());
+        statement.setString(i++, event.locationId());
+        statement.setString(i++, event.contactKey());
+        statement.setString(i++, event.payload());
+        statement.setObject(i++, utc(now));
+        statement.setObject(i++, utc(now));
+        statement.setObject(i++, utc(now));
+        return i;
     }
 
     /** {@code count} rows of a multi-row VALUES: on PostgreSQL a JDBC batch still runs one statement per row. */

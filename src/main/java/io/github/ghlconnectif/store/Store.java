@@ -23,6 +23,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.ghlconnectif.config.ConfigurationException;
 import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
 
 /**
  * The connector's JDBC store: an embedded H2 file by default, PostgreSQL when {@code store.url} says so. The same
@@ -175,6 +176,11 @@ public final class Store implements AutoCloseable {
 
     public boolean isPostgres() {
         return postgres;
+    }
+
+    /** Whether {@code connection} is PostgreSQL's, for code that has the connection and not the store (migrations). */
+    public static boolean isPostgres(Connection connection) throws SQLException {
+        return connection.isWrapperFor(PGConnection.class);
     }
 
     /** An H2 file only this process can open (H2 locks it): no other instance can share its inbox. */

@@ -8,8 +8,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.postgresql.PGConnection;
-
 /**
  * Update-then-insert, written once for H2 and PostgreSQL (their {@code MERGE} and {@code ON CONFLICT} differ). When two
  * writers insert the same new row at once, the second's insert waits for the first and meets the unique key: it then
@@ -46,7 +44,7 @@ public final class Upsert {
                 + String.join(" = ? AND ", keys) + " = ?";
         String insert = "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
                 + String.join(", ", all.stream().map(column -> "?").toList()) + ")";
-        if (!isPostgres(connection)) {
+        if (!Store.isPostgres(connection)) {
             return row(connection, update, binder, insert, binder);
         }
         // xmax is 0 on a row version this statement inserted, and set on one it updated
@@ -69,7 +67,7 @@ public final class Upsert {
                 return false;
             }
         }
-        if (isPostgres(connection)) {
+        if (Store.isPostgres(connection)) {
             try (PreparedStatement statement = connection.prepareStatement(insert + " ON CONFLICT DO NOTHING")) {
                 insertBinder.bind(statement);
                 if (statement.executeUpdate() > 0) {
@@ -106,10 +104,6 @@ public final class Upsert {
             statement.executeUpdate();
             return false;
         }
-    }
-
-    private static boolean isPostgres(Connection connection) throws SQLException {
-        return connection.isWrapperFor(PGConnection.class);
     }
 
     private static void releaseQuietly(Connection connection, Savepoint savepoint) {
