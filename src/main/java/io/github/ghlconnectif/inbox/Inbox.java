@@ -29,6 +29,9 @@ import io.github.ghlconnectif.store.StoreException;
  */
 public final class Inbox {
 
+    /** Rows of one multi-row INSERT on PostgreSQL at most (9,000 parameters for the inbox's rows). */
+    static final int ROWS_PER_STATEMENT = 1000;
+
     private static final String ROW_COLUMNS =
             "id, event_key, source, event_type, location_id, contact_key, payload, received_at, attempts, accepted_at";
 
@@ -390,8 +393,8 @@ public final class Inbox {
     }
 
     /**
-     * Inserts keys and returns those it stored. On PostgreSQL one statement for the batch, which skips a key another
-     * instance stored meanwhile instead of failing and says which keys were new.
+     * Inserts keys and returns those it stored. On PostgreSQL one statement per {@link #ROWS_PER_STATEMENT} keys, which
+     * skips a key another instance stored meanwhile instead of failing and says which keys were new.
      */
     private Set<String> insertKeys(Connection connection, List<InboxEvent> events, Instant now) throws SQLException {
         if (events.isEmpty()) {
@@ -409,25 +412,27 @@ public final class Inbox {
             }
             return events.stream().map(InboxEvent::eventKey).collect(Collectors.toSet());
         }
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO event_key (event_key, received_at)"
-                + " VALUES " + rows("?, ?", events.size()) + " ON CONFLICT (event_key) DO NOTHING RETURNING event_key")) {
-            int i = 1;
-            for (InboxEvent event : events) {
-                statement.setString(i++, event.eventKey());
-                statement.setObject(i++, utc(now));
-            }
-            Set<String> inserted = new HashSet<>();
-            try (ResultSet keys = statement.executeQuery()) {
-                while (keys.next()) {
-                    inserted.add(keys.getString(1));
+        Set<String> inserted = new HashSet<>();
+        for (List<InboxEvent> part : statementParts(events)) {
+            try (PreparedStatement statement = connection.prepareStatement("INSERT INTO event_key (event_key, received_at)"
+                    + " VALUES " + rows("?, ?", part.size()) + " ON CONFLICT (event_key) DO NOTHING RETURNING event_key")) {
+                int i = 1;
+                for (InboxEvent event : part) {
+                    statement.setString(i++, event.eventKey());
+                    statement.setObject(i++, utc(now));
+                }
+                try (ResultSet keys = statement.executeQuery()) {
+                    while (keys.next()) {
+                        inserted.add(keys.getString(1));
+                    }
                 }
             }
-            return inserted;
         }
+        return inserted;
     }
 
     /**
-     * On PostgreSQL one multi-row statement; on H2 a JDBC batch of one row's statement, which H2 runs in the process
+     * On PostgreSQL one multi-row statement per {@link #ROWS_PER_STATEMENT} rows; on H2 a JDBC batch of one row's statement, which H2 runs in the process
      * without parsing it again, where the text of a multi-row statement differs with each batch size and is parsed
      * each time (with it the intake's p99 was 102 to 105 ms in three runs, 63 to 89 ms without, bench/README.md).
      */
@@ -448,12 +453,14 @@ public final class Inbox {
             }
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement(insert + rows(row, events.size()))) {
-            int next = 1;
-            for (InboxEvent event : events) {
-                next = bindRow(statement, next, event, now);
+        for (List<InboxEvent> part : statementParts(events)) {
+            try (PreparedStatement statement = connection.prepareStatement(insert + rows(row, part.size()))) {
+                int next = 1;
+                for (InboxEvent event : part) {
+                    next = bindRow(statement, next, event, now);
+                }
+                statement.executeUpdate();
             }
-            statement.executeUpdate();
         }
     }
 
@@ -470,6 +477,18 @@ public final class Inbox {
         statement.setObject(i++, utc(now));
         statement.setObject(i++, utc(now));
         return i;
+    }
+
+    /**
+     * A batch cut into runs of at most {@link #ROWS_PER_STATEMENT} rows, one multi-row statement each: PostgreSQL takes
+     * at most 65,535 parameters a statement (7,281 inbox rows), and {@code intake.batch-size} has no upper bound.
+     */
+    private static List<List<InboxEvent>> statementParts(List<InboxEvent> events) {
+        List<List<InboxEvent>> parts = new ArrayList<>();
+        for (int from = 0; from < events.size(); from += ROWS_PER_STATEMENT) {
+            parts.add(events.subList(from, Math.min(events.size(), from + ROWS_PER_STATEMENT)));
+        }
+        return parts;
     }
 
     /** {@code count} rows of a multi-row VALUES: on PostgreSQL a JDBC batch still runs one statement per row. */

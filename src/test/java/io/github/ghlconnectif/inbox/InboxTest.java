@@ -25,9 +25,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The inbox: a batch is stored with one statement per table, each event once and in order; claims walk the inbox by
- * its key, skipping held and waiting contacts without giving up the order of a contact; claimed rows are renewed,
- * handed back and removed together.
+ * The inbox: a batch is stored with one statement per table (on PostgreSQL per 1,000 rows), each event once and in
+ * order, however large the batch; claims walk the inbox by its key, skipping held and waiting contacts without giving
+ * up the order of a contact; claimed rows are renewed, handed back and removed together.
  */
 @ParameterizedClass
 @ValueSource(strings = {"h2", "postgres"})
@@ -128,6 +128,31 @@ class InboxTest {
         assertArrayEquals(new boolean[] {false, true, false, false, true}, accepted);
         assertEquals(List.of("k1", "k2", "k4"), keysInOrder());
         assertEquals(4, count("SELECT COUNT(*) FROM event_key"));
+    }
+
+    @Test
+    void aBatchAsLargeAsIntakeBatchSizeAllowsIsStoredInOneTransaction() throws Exception {
+        open();
+        // intake.batch-size has no upper bound; on PostgreSQL a statement takes at most 65,535 parameters, which 9 a row
+        // would pass at 7,282 rows
+        int size = 8_000;
+        List<InboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            events.add(keyed("big" + i, "c" + (i % 50)));
+        }
+        events.add(keyed("big7", "c7"));
+
+        boolean[] accepted = inbox.accept(events);
+
+        for (int i = 0; i < size; i++) {
+            assertTrue(accepted[i], "event " + i);
+        }
+        assertEquals(false, accepted[size], "a key repeated in the batch");
+        assertEquals(size, count("SELECT COUNT(*) FROM inbox"));
+        assertEquals(size, count("SELECT COUNT(*) FROM event_key"));
+        List<String> keys = keysInOrder();
+        assertEquals("big0", keys.get(0));
+        assertEquals("big" + (size - 1), keys.get(size - 1));
     }
 
     @Test
