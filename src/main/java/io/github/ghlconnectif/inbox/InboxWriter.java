@@ -28,6 +28,9 @@ public final class InboxWriter implements Service {
     private record Pending(InboxEvent event, CompletableFuture<Outcome> result) {
     }
 
+    /** Ends the writer's wait at {@link #stop()}: the writer waits without a timeout, so that it never wakes while idle. */
+    private static final Pending WAKE_UP = new Pending(null, null);
+
     private final Inbox inbox;
     private final int maxBatch;
     private final IntConsumer onAccepted;
@@ -58,13 +61,12 @@ public final class InboxWriter implements Service {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
+                batch.add(queue.take());
                 queue.drainTo(batch, maxBatch - 1);
-                write(batch);
+                batch.removeIf(pending -> pending == WAKE_UP);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -102,6 +104,11 @@ public final class InboxWriter implements Service {
         }
     }
 
+    /** The writer's thread, for tests. */
+    Thread thread() {
+        return thread;
+    }
+
     @Override
     public void start() {
         // the writer thread starts with the object
@@ -110,6 +117,8 @@ public final class InboxWriter implements Service {
     @Override
     public void stop() {
         running = false;
+        // a full queue needs no wake-up: the writer drains it and then sees that it is stopped
+        queue.offer(WAKE_UP);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -31,11 +31,13 @@ import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.Stubs;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.quartz.Scheduler;
 
 /** Boots the connector as {@code java -jar} does, in OAuth mode, against a WireMock GHL. */
 class ConnectorMainTest {
@@ -81,6 +83,14 @@ class ConnectorMainTest {
         assertTrue(connector.camel().getRoutes().stream()
                 .anyMatch(route -> route.getEndpoint().getEndpointUri().startsWith("quartz:")), "a Quartz route runs");
         assertTrue(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("quartz:*"), null).isEmpty());
+    }
+
+    @Test
+    void quartzRunsOnTwoThreadsNotTheTenThatWakeTwentyTimesASecond() throws Exception {
+        Scheduler scheduler = connector.camel().getComponent("quartz", QuartzComponent.class).getScheduler();
+
+        assertEquals(2, scheduler.getMetaData().getThreadPoolSize());
+        assertTrue(scheduler.isStarted());
     }
 
     @Test
