@@ -36,6 +36,10 @@ public final class CamelOptions {
     public static final Option<Boolean> QUARTZ_JMX = Option.flag("camel.component.quartz.enable-jmx", "false",
             "Quartz's scheduler as a JMX MBean; on, its start also creates the JVM's MBean server (about 45 ms of the"
                     + " start)");
+    public static final Option<Integer> QUARTZ_THREADS = Option.whole(
+            "camel.component.quartz.properties[org.quartz.threadPool.threadCount]", "2", 1,
+            "threads of Quartz's scheduler on the embedded store, for the connector's few timers (on PostgreSQL the"
+                    + " clustered scheduler has 2 too); Quartz's default of 10 woke 20 times a second while idle");
     public static final Option<Integer> MAX_BODY_SIZE = Option.whole("camel.server.max-body-size", "262144", 1,
             "largest request body the HTTP server reads (keep it equal to `intake.max-body-bytes`)");
 
