@@ -37,6 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source bench/lib.sh
 
 N=${N:-20000}
 CONTACTS=${CONTACTS:-2000}
@@ -55,7 +56,7 @@ H2_SETTINGS=${H2_SETTINGS:-}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
-CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:-$DOCUMENTED_JAVA_OPTS}
 CDS=${CDS:-1}
 SYNC_CONCURRENCY=${SYNC_CONCURRENCY:-32}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
@@ -65,7 +66,6 @@ WRITE_README=${WRITE_README:-1}
 KEEP=${KEEP:-0}
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
 
-source bench/lib.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-e2e-bench.XXXXXX")
 PG_DB=""
 TRAIN_PID=""
@@ -83,10 +83,7 @@ cleanup() {
 trap cleanup EXIT
 
 SOURCE=${SOURCE_DIR:-$ROOT}
-if [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
-    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
-    (cd "$SOURCE" && mvn -B -q package -DskipTests)
-fi
+build_if_missing "$SOURCE"
 COMMIT=$(git -C "$SOURCE" rev-parse --short HEAD 2>/dev/null || echo '?')
 # the connector runs from a copy, so that a rebuild of the checkout during the run changes nothing measured
 APP="$WORK/app"

@@ -15,20 +15,17 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source bench/lib.sh
 WARM=${WARM:-30}
 SECONDS_MEASURED=${SECONDS_MEASURED:-60}
-CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:-$DOCUMENTED_JAVA_OPTS}
 
-source bench/lib.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-idle-bench.XXXXXX")
 PID=""
 trap 'stop "$PID" connector; rm -rf "$WORK"' EXIT
 
 SOURCE=${SOURCE_DIR:-$ROOT}
-if [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
-    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
-    (cd "$SOURCE" && mvn -B -q package -DskipTests)
-fi
+build_if_missing "$SOURCE"
 APP="$WORK/app"
 copy_connector "$SOURCE" "$APP"
 compile_bench "$WORK/classes" "$APP"

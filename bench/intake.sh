@@ -39,13 +39,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source bench/lib.sh
 
 N=${N:-50000}
 C=${C:-64}
 WARMUP=${WARMUP:-$((N / 5))}
 CONTACTS=${CONTACTS:-10000}
 CLIENT_LOOPS=${CLIENT_LOOPS:-2}
-CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:--Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData}
+CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:-$DOCUMENTED_JAVA_OPTS}
 CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xmx1g}
@@ -64,7 +65,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ghl-intake-bench.XXXXXX")
 BARE_PID=""
 CONNECTOR_PID=""
 
-source bench/lib.sh
 cleanup() {
     stop "$CONNECTOR_PID" connector
     stop "$BARE_PID" "bare endpoint"
@@ -84,9 +84,8 @@ if [[ "$BUILD" == copy ]]; then
     done
     (cd "$WORK/build" && mvn -B -q -o package -DskipTests 2>&1 | tail -20 || mvn -B -q package -DskipTests)
     SOURCE=$WORK/build
-elif [[ ! -f "$SOURCE/target/ghl-connectif-sync.jar" || ! -d "$SOURCE/target/lib" ]]; then
-    echo "== building $SOURCE/target/ghl-connectif-sync.jar"
-    (cd "$SOURCE" && mvn -B -q package -DskipTests)
+else
+    build_if_missing "$SOURCE"
 fi
 APP="$WORK/app"
 copy_connector "$SOURCE" "$APP"

@@ -1,5 +1,8 @@
 # Shell functions the benchmark scripts share; sourced, not run.
 
+# the launcher options of docs/operations.md, the connector's JVM options unless CONNECTOR_JAVA_OPTS says otherwise
+DOCUMENTED_JAVA_OPTS="-Xmx112m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:-UsePerfData"
+
 stop() { # pid name: TERM, wait up to 60 s, then KILL
     local pid=$1 name=$2
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
@@ -11,6 +14,14 @@ stop() { # pid name: TERM, wait up to 60 s, then KILL
     echo "!! $name did not stop within 60 s: killed"
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+}
+
+build_if_missing() { # source: builds the connector in source unless its target/ holds the jar and lib/
+    local source=$1
+    if [[ ! -f "$source/target/ghl-connectif-sync.jar" || ! -d "$source/target/lib" ]]; then
+        echo "== building $source/target/ghl-connectif-sync.jar"
+        (cd "$source" && mvn -B -q package -DskipTests)
+    fi
 }
 
 copy_connector() { # source app: the built connector of source (jar, lib/, routes/, properties, mapping) into app

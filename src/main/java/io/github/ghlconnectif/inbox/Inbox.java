@@ -432,9 +432,10 @@ public final class Inbox {
     }
 
     /**
-     * On PostgreSQL one multi-row statement per {@link #ROWS_PER_STATEMENT} rows; on H2 a JDBC batch of one row's statement, which H2 runs in the process
-     * without parsing it again, where the text of a multi-row statement differs with each batch size and is parsed
-     * each time (with it the intake's p99 was 102 to 105 ms in three runs, 63 to 89 ms without, bench/README.md).
+     * On PostgreSQL one multi-row statement per {@link #ROWS_PER_STATEMENT} rows; on H2 a JDBC batch of one row's
+     * statement, which H2 runs in the process without parsing it again, where the text of a multi-row statement differs
+     * with each batch size and is parsed each time (with it the intake's p99 was 102 to 105 ms in three runs, 63 to 89
+     * ms without, bench/README.md).
      */
     private void insertRows(Connection connection, List<InboxEvent> events, Instant now) throws SQLException {
         if (events.isEmpty()) {
