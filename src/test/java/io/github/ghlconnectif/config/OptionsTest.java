@@ -87,6 +87,15 @@ class OptionsTest {
     }
 
     @Test
+    void quartzThreadsOfNoneOrNotANumberAreRefusedAtStartNotLeftToQuartz() {
+        String key = CamelOptions.QUARTZ_THREADS.key();
+        assertEquals(List.of(key + " (" + Settings.environmentName(key) + ") must be a whole number of at least 1, not '0'"),
+                ConfigurationCheck.errors(settings(Map.of(key, "0"))));
+        assertEquals(List.of(key + " (" + Settings.environmentName(key) + ") must be a whole number, not '-1e99'"),
+                ConfigurationCheck.errors(settings(Map.of(key, "-1e99"))));
+    }
+
+    @Test
     void tokensPastedInTheWrongFormAreRefusedWithoutRepeatingThem() {
         Settings settings = settings(Map.of("ghl.private-token", "bearer pit-secret-1", "connectif.api-key", "cnf-secret-2:"));
         assertEquals("ghl.private-token (GHL_PRIVATE_TOKEN) must be the token alone, without 'Bearer ' in front",
