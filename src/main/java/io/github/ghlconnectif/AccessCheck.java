@@ -8,6 +8,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.github.ghlconnectif.config.ConnectifOptions;
 import io.github.ghlconnectif.config.SyncOptions;
@@ -27,6 +31,8 @@ public final class AccessCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessCheck.class);
     private static final GhlOperation PROBE = GhlCatalog.get("list-contacts");
+    /** GHL locations probed at once. */
+    static final int PROBES_AT_ONCE = 8;
 
     private enum Outcome { OK, REJECTED, RETRY }
 
@@ -94,24 +100,47 @@ public final class AccessCheck {
         if (locations.isEmpty()) {
             return List.of(new Result(Outcome.OK, "no location installed yet; install the app at /oauth/install"));
         }
-        URI base = URI.create(connector.baseUrl());
-        List<Result> results = new ArrayList<>();
-        for (String location : locations.stream().sorted().toList()) {
-            String name = "location " + location;
-            try {
-                int status = connector.ghl().probe(PROBE, location, Map.of("locationId", location, "limit", 1));
-                results.add(answer(status, name + " reachable, token accepted", name + " rejected the token",
-                        name + " answered"));
-            } catch (GhlApiException e) {
-                results.add(new Result(Outcome.REJECTED, name + " has no usable token: " + e.getMessage()));
-            } catch (IOException e) {
-                results.add(new Result(Outcome.RETRY, ApiException.transportFailure(base, e)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                results.add(new Result(Outcome.RETRY, "interrupted"));
-            }
+        List<String> sorted = locations.stream().sorted().toList();
+        if (sorted.size() == 1) {
+            return List.of(probe(sorted.get(0)));
         }
-        return results;
+        // /health says DOWN until the first round ends: one location after the other, an agency's fifty would keep it
+        // down for fifty round trips at every start
+        ExecutorService probes = Executors.newFixedThreadPool(Math.min(PROBES_AT_ONCE, sorted.size()), work -> {
+            Thread thread = new Thread(work, "access-check-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Result>> answers = sorted.stream().map(location -> probes.submit(() -> probe(location))).toList();
+            List<Result> results = new ArrayList<>();
+            for (Future<Result> answer : answers) {
+                results.add(answer.get());
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(new Result(Outcome.RETRY, "interrupted"));
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } finally {
+            probes.shutdownNow();
+        }
+    }
+
+    private Result probe(String location) {
+        String name = "location " + location;
+        try {
+            int status = connector.ghl().probe(PROBE, location, Map.of("locationId", location, "limit", 1));
+            return answer(status, name + " reachable, token accepted", name + " rejected the token", name + " answered");
+        } catch (GhlApiException e) {
+            return new Result(Outcome.REJECTED, name + " has no usable token: " + e.getMessage());
+        } catch (IOException e) {
+            return new Result(Outcome.RETRY, ApiException.transportFailure(URI.create(connector.baseUrl()), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(Outcome.RETRY, "interrupted");
+        }
     }
 
     private Result connectif() {
