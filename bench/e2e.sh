@@ -26,6 +26,8 @@
 #   PG_HOST, PG_PORT, PG_USER  the PostgreSQL server (default 127.0.0.1, 5432, postgres; trust auth, like the tests)
 #   CONNECTOR_JAVA_OPTS JVM options of the connector (default: the launcher options documented in bench/README.md)
 #   CDS=0              no AppCDS archive (default 1: a first start of the connector writes one, the measured start uses it)
+#   MEASURED_JAVA_OPTS JVM options added to the measured start only, not to the one that writes the AppCDS archive
+#                      (which refuses an agent): e.g. -agentpath:.../libasyncProfiler.so=start,event=cpu,file=...
 #   SYNC_CONCURRENCY   contacts processed at once (sync.concurrency; default 32)
 #   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
 #   JFR=1              record the connector with Java Flight Recorder and summarise it
@@ -142,6 +144,8 @@ if [[ "$NMT" == 1 ]]; then
     JAVA_OPTS+=(-XX:NativeMemoryTracking=summary)
     EXTRA_ARGS+=(--nmt-file "$WORK/nmt.txt")
 fi
+# shellcheck disable=SC2206
+JAVA_OPTS+=(${MEASURED_JAVA_OPTS:-})
 if [[ "$JFR" == 1 ]]; then
     JAVA_OPTS+=(-XX:StartFlightRecording=filename="$WORK/connector.jfr",settings=profile,dumponexit=true)
 fi
