@@ -35,11 +35,9 @@ PORT=$("${TOOL[@]}" WebhookLoad freeport)
 echo "== connector: $SOURCE/target/ghl-connectif-sync.jar, commit $(git -C "$SOURCE" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "== JVM $CONNECTOR_JAVA_OPTS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
+offline_env "$WORK/keys" "$PORT"
 # shellcheck disable=SC2086
-(cd "$APP" && exec env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
-    CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")" \
-    GHL_BASE_URL=http://127.0.0.1:9 CONNECTIF_BASE_URL=http://127.0.0.1:9 CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN \
-    "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" STORE_URL="jdbc:h2:file:$WORK/store" \
+(cd "$APP" && exec env "${OFFLINE_ENV[@]}" STORE_URL="jdbc:h2:file:$WORK/store" \
     java $CONNECTOR_JAVA_OPTS -jar ghl-connectif-sync.jar) >"$WORK/connector.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 600); do

@@ -38,3 +38,11 @@ copy_connector() { # source app: the built connector of source (jar, lib/, route
 compile_bench() { # classes app: bench/src compiled into classes, against the connector's libraries in app
     javac -nowarn -d "$1" -cp "$2/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
 }
+
+offline_env() { # keys port: the connector's settings in OFFLINE_ENV, GHL and Connectif at a closed loopback port
+    # shellcheck disable=SC2034
+    OFFLINE_ENV=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001
+        CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$1/public.b64")"
+        GHL_BASE_URL=http://127.0.0.1:9 CONNECTIF_BASE_URL=http://127.0.0.1:9 CAMEL_SERVER_PORT="$2" LOG_LEVEL=WARN
+        "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099")
+}

@@ -45,6 +45,7 @@ for i in "${!BUILDS[@]}"; do
     fi
     echo "== build $i: $source_dir, commit $(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo '?')"
 done
+offline_env "$WORK/keys" "$PORT"
 echo "== JVM $CONNECTOR_JAVA_OPTS$([[ $CDS == 1 ]] && echo ' + its AppCDS archive'); store $STORE; $ROUNDS rounds;" \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -52,10 +53,7 @@ launch() { # app store [extra JVM options...]: starts the connector in the backg
     local app=$1 store=$2
     shift 2
     # shellcheck disable=SC2086
-    (cd "$app" && exec env GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001 \
-        CONNECTIF_API_KEY=benchKeyId:benchKeySecret GHL_WEBHOOK_PUBLIC_KEY="$(cat "$WORK/keys/public.b64")" \
-        GHL_BASE_URL=http://127.0.0.1:9 CONNECTIF_BASE_URL=http://127.0.0.1:9 CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN \
-        "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" STORE_URL="jdbc:h2:file:$store" \
+    (cd "$app" && exec env "${OFFLINE_ENV[@]}" STORE_URL="jdbc:h2:file:$store" \
         java $CONNECTOR_JAVA_OPTS "$@" -jar ghl-connectif-sync.jar) >"$app/connector.log" 2>&1 &
     PID=$!
 }
