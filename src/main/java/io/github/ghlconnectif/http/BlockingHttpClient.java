@@ -1,6 +1,7 @@
 package io.github.ghlconnectif.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -43,8 +44,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -62,6 +63,13 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
     private static final int MAX_CONNECTIONS = 100;
 
     private static final Set<String> BODILESS = Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE");
+
+    /**
+     * The most an answer may hold. GHL's and Connectif's answers are pages of JSON well under 1 MiB; one read whole
+     * without a bound, from a wrong {@code base-url} or a broken proxy, could take the heap (112 MB with the documented
+     * options) from every flow at once.
+     */
+    static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
     private final CloseableHttpClient client;
     private final Duration connectTimeout;
@@ -121,7 +129,7 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
                 for (Header header : answer.getHeaders()) {
                     headers.computeIfAbsent(header.getName(), name -> new ArrayList<>()).add(header.getValue());
                 }
-                byte[] bytes = answer.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(answer.getEntity());
+                byte[] bytes = bounded(answer.getEntity());
                 HttpHeaders answerHeaders = HttpHeaders.of(headers, (name, value) -> true);
                 return new Response<>(answer.getCode(), answerHeaders, body(handler, answer.getCode(), answerHeaders, bytes),
                         request);
@@ -131,6 +139,28 @@ public final class BlockingHttpClient extends HttpClient implements AutoCloseabl
         } catch (InterruptedIOException e) {
             throw new HttpTimeoutException("request timed out");
         }
+    }
+
+    /** The answer's bytes; an IOException, before they are read, when there are more than {@link #MAX_ANSWER_BYTES}. */
+    private static byte[] bounded(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        if (entity.getContentLength() > MAX_ANSWER_BYTES) {
+            throw tooLarge("holds " + entity.getContentLength() + " bytes, more than");
+        }
+        try (InputStream content = entity.getContent()) {
+            byte[] bytes = content == null ? new byte[0] : content.readNBytes(MAX_ANSWER_BYTES + 1);
+            if (bytes.length > MAX_ANSWER_BYTES) {
+                throw tooLarge("goes on past");
+            }
+            return bytes;
+        }
+    }
+
+    private static IOException tooLarge(String size) {
+        return new IOException("the answer " + size + " the " + MAX_ANSWER_BYTES / (1024 * 1024)
+                + " MiB an answer may hold; it was not read");
     }
 
     /** The bytes of the request's body publisher (in-memory publishers emit at once), or null when it has none. */

@@ -64,6 +64,26 @@ class BlockingHttpClientTest {
     }
 
     @Test
+    void anAnswerAboveTheLimitIsRefusedUnreadWhetherItsLengthIsSaidOrNot() throws Exception {
+        byte[] tooLarge = new byte[BlockingHttpClient.MAX_ANSWER_BYTES + 1];
+        server.stubFor(get("/said").willReturn(aResponse().withStatus(200).withBody(tooLarge)));
+        server.stubFor(get("/chunked").willReturn(aResponse().withStatus(200).withBody(tooLarge)
+                .withChunkedDribbleDelay(4, 100)));
+        server.stubFor(get("/at-the-limit").willReturn(aResponse().withStatus(200)
+                .withBody(new byte[BlockingHttpClient.MAX_ANSWER_BYTES])));
+
+        for (String path : new String[] {"/said", "/chunked"}) {
+            IOException refused = assertThrows(IOException.class, () -> http.send(HttpRequest.newBuilder(uri(path)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()), path);
+            assertTrue(refused.getMessage().contains(" the 8 MiB an answer may hold; it was not read"),
+                    path + ": " + refused.getMessage());
+        }
+        HttpResponse<byte[]> atTheLimit = http.send(HttpRequest.newBuilder(uri("/at-the-limit")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(BlockingHttpClient.MAX_ANSWER_BYTES, atTheLimit.body().length);
+    }
+
+    @Test
     void aPostWithoutBodySaysContentLengthZeroAndBodylessAnswersAreEmpty() throws Exception {
         server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
 
