@@ -17,8 +17,8 @@ public final class StoreOptions {
             "32 random bytes, base64 (`openssl rand -base64 32`): encrypts stored OAuth tokens and signs OAuth states;"
                     + " required in `oauth` mode; a shorter or non-random key stops the start").asSecret();
     public static final Option<String> PURGE_CRON = Option.text("store.purge-cron", "0 15 * * * ?",
-            "when event keys older than `ghl.webhook.max-age` and used OAuth states are deleted (Quartz cron; one"
-                    + " instance runs it)");
+            "when event keys older than `ghl.webhook.max-age`, used OAuth states and expired own-write marks"
+                    + " (`connectif.echo-window`) are deleted (Quartz cron; one instance runs it)");
     public static final Option<Integer> PURGE_BATCH = Option.whole("store.purge-batch", "500", 1,
             "rows deleted per transaction by the purge");
 

@@ -65,7 +65,9 @@ public final class ScheduledRoutes extends RouteBuilder {
                     Instant now = Instant.now();
                     int keys = eventKeys.purgeReceivedBefore(now.minus(maxAge), purgeBatch);
                     int states = connector.isOAuth() ? connector.oauthStates().purgeUsedBefore(now.minus(OAuthStates.LIFETIME)) : 0;
-                    LOG.info("Store purge: {} event keys older than {}, {} used OAuth states", keys, maxAge, states);
+                    int marks = connector.ownWrites().purgeExpired(now, purgeBatch);
+                    LOG.info("Store purge: {} event keys older than {}, {} used OAuth states, {} expired own-write marks", keys,
+                            maxAge, states, marks);
                 });
     }
 

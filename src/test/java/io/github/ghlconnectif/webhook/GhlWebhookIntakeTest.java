@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.github.ghlconnectif.connectif.ConnectifEvent;
+import io.github.ghlconnectif.connectif.ConnectifModel;
 import io.github.ghlconnectif.inbox.FlowHeaders;
 import io.github.ghlconnectif.store.Locations;
 import io.github.ghlconnectif.support.Await;
@@ -28,6 +30,7 @@ import io.github.ghlconnectif.support.LogCapture;
 import io.github.ghlconnectif.support.RunningConnector;
 import io.github.ghlconnectif.support.TestDatabases;
 import io.github.ghlconnectif.support.WebhookSigner;
+import io.github.ghlconnectif.writeback.OwnWrites;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.AfterEach;
@@ -249,15 +252,36 @@ class GhlWebhookIntakeTest {
         assertEquals(List.of("ghl:recent"), keys());
     }
 
+    @Test
+    void ownWriteMarksArePurgedOnceExpiredAndALiveOneStillStopsItsEcho() throws Exception {
+        start(Map.of("store.purge-batch", "3"));
+        List<String> expired = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            expired.add(ConnectifModel.TASK_CREATED + ":old-" + i);
+        }
+        new OwnWrites(connector.connector().store(), Duration.ofMinutes(-1)).remember(expired);
+        connector.connector().ownWrites().remember(List.of(ConnectifModel.TASK_CREATED + ":live"));
+
+        connector.camel().createProducerTemplate().sendBody("direct:store-purge", null);
+
+        assertEquals(List.of(ConnectifModel.TASK_CREATED + ":live"), column("SELECT marker FROM own_write ORDER BY marker"));
+        assertTrue(connector.connector().ownWrites().isEcho(new ConnectifEvent(ConnectifModel.TASK_CREATED,
+                Map.of("taskId", "live"))));
+    }
+
     private List<String> keys() throws Exception {
-        List<String> keys = new ArrayList<>();
+        return column("SELECT event_key FROM event_key ORDER BY event_key");
+    }
+
+    private List<String> column(String query) throws Exception {
+        List<String> values = new ArrayList<>();
         try (Connection connection = connector.connector().store().connection(); Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT event_key FROM event_key ORDER BY event_key")) {
+                ResultSet rows = statement.executeQuery(query)) {
             while (rows.next()) {
-                keys.add(rows.getString(1));
+                values.add(rows.getString(1));
             }
         }
-        return keys;
+        return values;
     }
 
     private void start(Map<String, String> extra) throws Exception {
