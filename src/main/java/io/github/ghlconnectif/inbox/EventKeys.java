@@ -1,13 +1,8 @@
 package io.github.ghlconnectif.inbox;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import io.github.ghlconnectif.store.Store;
-import io.github.ghlconnectif.store.StoreException;
 
 /**
  * The keys of accepted events ({@code event_key}) are kept for {@code ghl.webhook.max-age}: a webhook older than that
@@ -24,24 +19,6 @@ public final class EventKeys {
 
     /** Deletes the keys received before {@code before}, {@code batch} at a time; answers how many. */
     public int purgeReceivedBefore(Instant before, int batch) {
-        int total = 0;
-        int deleted;
-        do {
-            deleted = deleteBatch(before, batch);
-            total += deleted;
-        } while (deleted == batch);
-        return total;
-    }
-
-    private int deleteBatch(Instant before, int batch) {
-        try (Connection connection = store.connection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM event_key WHERE event_key IN"
-                        + " (SELECT event_key FROM event_key WHERE received_at < ? ORDER BY received_at LIMIT ?)")) {
-            delete.setObject(1, before.atOffset(ZoneOffset.UTC));
-            delete.setInt(2, batch);
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("Cannot purge old event keys", e);
-        }
+        return store.deleteBefore("event_key", "event_key", "received_at", before, batch, "old event keys");
     }
 }

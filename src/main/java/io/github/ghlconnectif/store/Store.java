@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -200,6 +203,29 @@ public final class Store implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Deletes the rows of {@code table} whose {@code column} is before {@code before}, oldest first, {@code batch} at
+     * a time in one transaction each, so that the intake and the flows writing beside a purge never wait long; answers
+     * how many. {@code table}, {@code key} (its primary key) and {@code column} are the caller's constants.
+     */
+    public int deleteBefore(String table, String key, String column, Instant before, int batch, String what) {
+        String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE " + column
+                + " < ? ORDER BY " + column + " LIMIT ?)";
+        int total = 0;
+        int deleted;
+        do {
+            try (Connection connection = connection(); PreparedStatement delete = connection.prepareStatement(sql)) {
+                delete.setObject(1, before.atOffset(ZoneOffset.UTC));
+                delete.setInt(2, batch);
+                deleted = delete.executeUpdate();
+            } catch (SQLException e) {
+                throw new StoreException("Cannot purge " + what, e);
+            }
+            total += deleted;
+        } while (deleted == batch);
+        return total;
     }
 
     /** Closes the pool once the store is open; a store that failed to open has nothing left open. */

@@ -63,26 +63,11 @@ public final class OwnWrites {
     }
 
     /**
-     * Deletes the marks that expired before {@code now}, {@code batch} at a time (one transaction each, beside the
-     * flows); answers how many. A mark whose echo never came (GHL sent no webhook, or it arrived after the window)
-     * would otherwise stay in the store for good.
+     * Deletes the marks that expired before {@code now}, {@code batch} at a time; answers how many. A mark whose echo
+     * never came (GHL sent no webhook, or it arrived after the window) would otherwise stay in the store for good.
      */
     public int purgeExpired(Instant now, int batch) {
-        int total = 0;
-        int deleted;
-        do {
-            try (Connection connection = store.connection();
-                    PreparedStatement delete = connection.prepareStatement("DELETE FROM own_write WHERE marker IN"
-                            + " (SELECT marker FROM own_write WHERE expires_at < ? ORDER BY expires_at LIMIT ?)")) {
-                delete.setObject(1, now.atOffset(ZoneOffset.UTC));
-                delete.setInt(2, batch);
-                deleted = delete.executeUpdate();
-            } catch (SQLException e) {
-                throw new StoreException("Cannot purge expired own-write marks", e);
-            }
-            total += deleted;
-        } while (deleted == batch);
-        return total;
+        return store.deleteBefore("own_write", "marker", "expires_at", now, batch, "expired own-write marks");
     }
 
     /** The mark an event would match: its alias and the entity it is about. */
