@@ -32,6 +32,8 @@
 #   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
 #   JFR=1              record the connector with Java Flight Recorder and summarise it
 #   NMT=1              native memory tracking: print the JVM's memory summary at the end of the run
+#   EXPERIMENT=NAME    measure the connector with the classes of bench/experiments/NAME/*.java in place of its own
+#                      of the same names (to measure a change before making it; bench/README.md names each one)
 #   SOURCE_DIR=DIR     measure the connector built in DIR (its target/, routes/, application.properties), e.g. a
 #                      worktree of another commit, with this checkout's bench (to compare before and after)
 #   WRITE_README=0     do not write the table into bench/README.md
@@ -91,6 +93,7 @@ COMMIT=$(git -C "$SOURCE" rev-parse --short HEAD 2>/dev/null || echo '?')
 APP="$WORK/app"
 copy_connector "$SOURCE" "$APP"
 echo "== connector: $SOURCE/target/ghl-connectif-sync.jar of $(date -u -r "$SOURCE/target/ghl-connectif-sync.jar" +%FT%TZ), commit $COMMIT"
+if [[ -n "${EXPERIMENT:-}" ]]; then apply_experiment "$EXPERIMENT" "$APP"; fi
 
 compile_bench "$WORK/classes" "$APP"
 CP="$WORK/classes:$APP/lib/*"

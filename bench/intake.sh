@@ -19,10 +19,9 @@
 #                      at log level WARN: the dispatcher still claims and deletes every inbox row, but the flows,
 #                      which call GHL and Connectif, do not run; GHL and Connectif URLs point at 127.0.0.1:9 anyway)
 #   LOAD_JAVA_OPTS     JVM options of the load generator and of the bare endpoint (default "-Xmx1g")
-#   CONNECTOR_CP_PREFIX classes or jars put before the connector's jar (experiments: patched classes; see README)
-#   EXPERIMENT=NAME    compile bench/experiments/NAME/*.java (patched connector classes) against the connector and
-#                      Bouncy Castle $BC_JAR (fetched with mvn dependency:get when missing) and put them first on
-#                      the connector's classpath (to measure a change before making it)
+#   CONNECTOR_CP_PREFIX classes or jars put before the connector's jar (e.g. another version of a library)
+#   EXPERIMENT=NAME    measure the connector with the classes of bench/experiments/NAME/*.java in place of its own
+#                      of the same names (to measure a change before making it; bench/README.md names each one)
 #   STOP_SIGNAL=KILL   stop the connector with SIGKILL right after the load instead of SIGTERM (crash test of the
 #                      "stored durably before 200" promise: the store check then shows what a crash loses)
 #   JFR=1              record the connector with Java Flight Recorder and print its hot methods
@@ -54,8 +53,6 @@ SYNC_DISPATCH_URI=${SYNC_DISPATCH_URI:-log:bench-dispatch?level=DEBUG}
 JFR=${JFR:-0}
 CONNECTOR_CP_PREFIX=${CONNECTOR_CP_PREFIX:-}
 EXPERIMENT=${EXPERIMENT:-}
-BC_VERSION=1.78.1
-BC_JAR=${BC_JAR:-$HOME/.m2/repository/org/bouncycastle/bcprov-jdk18on/$BC_VERSION/bcprov-jdk18on-$BC_VERSION.jar}
 STOP_SIGNAL=${STOP_SIGNAL:-TERM}
 KEEP=${KEEP:-0}
 BUILD=${BUILD:-}
@@ -105,12 +102,7 @@ echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT"
 "${LOAD[@]}" bare --port "$BARE_PORT" --max-seconds 900 >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
-if [[ -n "$EXPERIMENT" ]]; then
-    [[ -f "$BC_JAR" ]] || mvn -B -q dependency:get -Dartifact="org.bouncycastle:bcprov-jdk18on:$BC_VERSION"
-    javac -nowarn -d "$WORK/experiment" -cp "$APP/ghl-connectif-sync.jar:$BC_JAR" bench/experiments/"$EXPERIMENT"/*.java
-    CONNECTOR_CP_PREFIX="$WORK/experiment:$BC_JAR${CONNECTOR_CP_PREFIX:+:$CONNECTOR_CP_PREFIX}"
-    echo "== experiment $EXPERIMENT: bench/experiments/$EXPERIMENT/*.java compiled into $WORK/experiment"
-fi
+if [[ -n "$EXPERIMENT" ]]; then apply_experiment "$EXPERIMENT" "$APP"; fi
 
 JFR_OPTS=()
 if [[ "$JFR" == 1 ]]; then

@@ -39,6 +39,16 @@ compile_bench() { # classes app: bench/src compiled into classes, against the co
     javac -nowarn -d "$1" -cp "$2/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
 }
 
+apply_experiment() { # name app: bench/experiments/name/*.java compiled against app and put into its jar, in place of the
+    # connector's classes of the same names (the copy in app only: the checkout's build stays as it is)
+    local name=$1 app=$2
+    [[ -d "bench/experiments/$name" ]] || { echo "!! no experiment bench/experiments/$name"; exit 1; }
+    mkdir -p "$app/experiment"
+    javac -nowarn -d "$app/experiment" -cp "$app/ghl-connectif-sync.jar:$app/lib/*" bench/experiments/"$name"/*.java
+    jar uf "$app/ghl-connectif-sync.jar" -C "$app/experiment" .
+    echo "== experiment $name: bench/experiments/$name/*.java in place of the connector's classes of the same names"
+}
+
 offline_env() { # keys port: the connector's settings in OFFLINE_ENV, GHL and Connectif at a closed loopback port
     # shellcheck disable=SC2034
     OFFLINE_ENV=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCATION_ID=benchLocation0000001
