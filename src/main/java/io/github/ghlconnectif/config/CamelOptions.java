@@ -39,7 +39,9 @@ public final class CamelOptions {
     public static final Option<Integer> QUARTZ_THREADS = Option.whole(
             "camel.component.quartz.properties[org.quartz.threadPool.threadCount]", "2", 1,
             "threads of Quartz's scheduler on the embedded store, for the connector's few timers (on PostgreSQL the"
-                    + " clustered scheduler has 2 too); Quartz's default of 10 woke 20 times a second while idle");
+                    + " clustered scheduler has 2 too); Quartz's default of 10 woke 20 times a second while idle. Its"
+                    + " environment variable's name holds brackets, which a shell's `export` refuses: set it with"
+                    + " `env 'CAMEL_COMPONENT_QUARTZ_PROPERTIES[ORG_QUARTZ_THREADPOOL_THREADCOUNT]=4'`, -D or the file");
     public static final Option<Integer> MAX_BODY_SIZE = Option.whole("camel.server.max-body-size", "262144", 1,
             "largest request body the HTTP server reads (keep it equal to `intake.max-body-bytes`)");
 
