@@ -156,6 +156,36 @@ class InboxTest {
     }
 
     @Test
+    void batchesOfEverySizeFindTheKeysStoredBeforeWithOneStatementText() throws Exception {
+        open();
+        if (kind.equals("h2")) {
+            execute("SET QUERY_STATISTICS TRUE");
+        }
+        inbox.accept(List.of(keyed("first", "c0")));
+
+        for (int size = 1; size <= 9; size++) {
+            List<InboxEvent> events = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                events.add(keyed("b" + size + "-" + i, "c" + i));
+            }
+            events.add(keyed("first", "c0"));
+
+            boolean[] accepted = inbox.accept(events);
+
+            for (int i = 0; i < size; i++) {
+                assertTrue(accepted[i], "batch " + size + ", event " + i);
+            }
+            assertEquals(false, accepted[size], "batch " + size + ": the key stored before");
+        }
+        assertEquals(1 + 45, count("SELECT COUNT(*) FROM event_key"));
+        if (kind.equals("h2")) {
+            // H2 keeps 8 parsed statements a session: a text per batch size was parsed again at most commits
+            assertEquals(1, count("SELECT COUNT(*) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + " WHERE SQL_STATEMENT LIKE 'SELECT event_key FROM event_key WHERE%'"));
+        }
+    }
+
+    @Test
     void claimedRowsAreRenewedHandedBackAndRemovedTogether() throws Exception {
         open();
         List<InboxEvent> events = new ArrayList<>();
@@ -199,6 +229,12 @@ class InboxTest {
             }
         }
         return keys;
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = store.connection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private long count(String sql) throws Exception {
