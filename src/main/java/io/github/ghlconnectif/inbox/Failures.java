@@ -2,6 +2,7 @@ package io.github.ghlconnectif.inbox;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import io.github.ghlconnectif.ApiException;
@@ -10,7 +11,8 @@ import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 
 /**
  * Tells failures worth retrying (timeouts, connection errors, 5xx, 429, the store unreachable, a flow route that is
- * stopped) from permanent ones (other 4xx, a value the store cannot hold, mapping errors).
+ * stopped, a run Camel refused because it is stopping) from permanent ones (other 4xx, a value the store cannot hold,
+ * mapping errors).
  */
 public final class Failures {
 
@@ -29,7 +31,7 @@ public final class Failures {
                 return false;
             }
             if (cause instanceof IOException || cause instanceof TimeoutException
-                    || cause instanceof DirectConsumerNotAvailableException) {
+                    || cause instanceof DirectConsumerNotAvailableException || cause instanceof RejectedExecutionException) {
                 return true;
             }
         }
