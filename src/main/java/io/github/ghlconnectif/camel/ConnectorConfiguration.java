@@ -47,6 +47,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
@@ -125,6 +126,14 @@ public final class ConnectorConfiguration implements CamelConfiguration {
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 // flows must be running before events are handed to them
                 started.addService(dispatcher, true, true);
+            }
+        });
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                // and while the dispatcher ends its runs: Camel stops the routes before its services, and a run handed
+                // to a stopped flow route is refused, or waits for the route until the stop gives up on it
+                ServiceHelper.stopService(dispatcher);
             }
         });
         Reconciler reconciler = connector.reconciler("reconcile", settings.get(SyncOptions.RECONCILE_MAX_PAGES),
