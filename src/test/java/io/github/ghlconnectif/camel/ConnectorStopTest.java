@@ -4,43 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.ghlconnectif.inbox.Dispatcher;
 import io.github.ghlconnectif.store.Store;
 import io.github.ghlconnectif.support.Await;
-import io.github.ghlconnectif.support.RunningConnector;
-import io.github.ghlconnectif.support.WebhookSigner;
+import io.github.ghlconnectif.support.ConnectorTestSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A stop while events are in flight: the dispatcher ends its runs while the flows still run, then Camel stops them. */
-class ConnectorStopTest {
-
-    static final WebhookSigner SIGNER = new WebhookSigner();
-    static final String LOCATION = "ve9EPM428h8vShlRW1KT";
-
-    @TempDir
-    Path workDir;
+class ConnectorStopTest extends ConnectorTestSupport {
 
     @Test
     void eventsHandedToTheFlowsBeforeAStopAreProcessedNotRetriedNorDeadLettered() throws Exception {
         String store = "jdbc:h2:file:" + workDir.resolve("store").toAbsolutePath();
         // one worker: the second contact's run waits in the dispatcher's queue while the first one's flow runs
-        RunningConnector connector = RunningConnector.start(Map.of("ghl.auth.mode", "private-token",
-                "ghl.private-token", "pit-stop-test", "ghl.location-id", LOCATION, "store.url", store,
-                "ghl.webhook.public-key", SIGNER.publicKey(), "sync.dispatch-uri", "direct:test-slow",
-                "sync.concurrency", "1", "sync.poll-interval", "100ms"));
+        start(Map.of("store.url", store, "sync.dispatch-uri", "direct:test-slow", "sync.concurrency", "1"));
         Dispatcher dispatcher = connector.bean(ConnectorConfiguration.DISPATCHER, Dispatcher.class);
         AtomicBoolean dispatchingWhenTheFlowStopped = new AtomicBoolean();
         EventNotifierSupport routeStops = new EventNotifierSupport() {
@@ -53,8 +40,8 @@ class ConnectorStopTest {
         };
         connector.camel().getManagementStrategy().addEventNotifier(routeStops);
         ServiceHelper.startService(routeStops);
-        connector.postGhlEvent(SIGNER, contactUpdate("c1", "wh-stop-1"));
-        connector.postGhlEvent(SIGNER, contactUpdate("c2", "wh-stop-2"));
+        postGhlEvent("ContactUpdate", "\"id\":\"c1\"");
+        postGhlEvent("ContactUpdate", "\"id\":\"c2\"");
         Await.until(() -> dispatcher.inFlight() == 2, Duration.ofSeconds(10), "both events handed to the workers");
 
         long start = System.nanoTime();
@@ -76,11 +63,5 @@ class ConnectorStopTest {
             rows.next();
             return rows.getLong(1);
         }
-    }
-
-    private static String contactUpdate(String contactId, String webhookId) {
-        return "{\"type\":\"ContactUpdate\",\"locationId\":\"" + LOCATION + "\",\"id\":\"" + contactId
-                + "\",\"firstName\":\"Ana\",\"email\":\"ana@example.org\",\"webhookId\":\"" + webhookId
-                + "\",\"timestamp\":\"" + Instant.now() + "\"}";
     }
 }
