@@ -18,7 +18,11 @@
 #   SYNC_DISPATCH_URI  where the dispatcher hands stored events (default log:bench-dispatch?level=DEBUG, a no-op
 #                      at log level WARN: the dispatcher still claims and deletes every inbox row, but the flows,
 #                      which call GHL and Connectif, do not run; GHL and Connectif URLs point at 127.0.0.1:9 anyway)
-#   LOAD_JAVA_OPTS     JVM options of the load generator and of the bare endpoint (default "-Xmx1g")
+#   LOAD_JAVA_OPTS     JVM options of the load generator (default "-Xmx1g")
+#   BARE_JAVA_OPTS     JVM options of the bare endpoint (default LOAD_JAVA_OPTS; CONNECTOR_JAVA_OPTS's value compares
+#                      the two under the same JIT and heap)
+#   BARE_VERIFY=1      the bare endpoint also checks each webhook's Ed25519 signature, as the connector does, before it
+#                      answers: the ratio then leaves out the one step of the intake no store or server can skip
 #   CONNECTOR_CP_PREFIX classes or jars put before the connector's jar (e.g. another version of a library)
 #   EXPERIMENT=NAME    measure the connector with the classes of bench/experiments/NAME/*.java in place of its own
 #                      of the same names (to measure a change before making it; bench/README.md names each one)
@@ -49,6 +53,8 @@ CONNECTOR_JAVA_OPTS=${CONNECTOR_JAVA_OPTS:-$DOCUMENTED_JAVA_OPTS}
 CONNECTOR_LOG_LEVEL=${CONNECTOR_LOG_LEVEL:-WARN}
 CONNECTOR_ENV=${CONNECTOR_ENV:-}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--Xmx1g}
+BARE_JAVA_OPTS=${BARE_JAVA_OPTS:-$LOAD_JAVA_OPTS}
+BARE_VERIFY=${BARE_VERIFY:-0}
 SYNC_DISPATCH_URI=${SYNC_DISPATCH_URI:-log:bench-dispatch?level=DEBUG}
 JFR=${JFR:-0}
 CONNECTOR_CP_PREFIX=${CONNECTOR_CP_PREFIX:-}
@@ -98,8 +104,12 @@ LOAD=(java $LOAD_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-benc
 BARE_PORT=$("${LOAD[@]}" freeport)
 PORT=$("${LOAD[@]}" freeport)
 
-echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT"
-"${LOAD[@]}" bare --port "$BARE_PORT" --max-seconds 900 >"$WORK/bare.log" 2>&1 &
+BARE_ARGS=(--port "$BARE_PORT" --max-seconds 900)
+BARE_CHECKS=""
+if [[ "$BARE_VERIFY" == 1 ]]; then BARE_ARGS+=(--verify-key "$WORK/keys/public.b64"); BARE_CHECKS=", checking signatures"; fi
+echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT (JVM $BARE_JAVA_OPTS$BARE_CHECKS)"
+# shellcheck disable=SC2086
+java $BARE_JAVA_OPTS -cp "$CP" WebhookLoad bare "${BARE_ARGS[@]}" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
 if [[ -n "$EXPERIMENT" ]]; then apply_experiment "$EXPERIMENT" "$APP"; fi
