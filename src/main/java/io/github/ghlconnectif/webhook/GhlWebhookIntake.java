@@ -5,7 +5,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -65,25 +64,25 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
         if (RequestCredentials.inQuery(exchange)) {
-            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
+            return answer.refuseNow(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
         }
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType != null && (contentType.length() > 200 || !JSON_TYPE.matcher(contentType).lookingAt())) {
-            return answer(exchange, callback, 415, "rejected", "Content-Type must be application/json", null);
+            return answer.now(exchange, callback, 415, "rejected", "Content-Type must be application/json", null);
         }
         byte[] body = message.getBody(byte[].class);
         if (body == null) {
             body = new byte[0];
         }
         if (body.length > maxBodyBytes) {
-            return answer(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes", null);
+            return answer.now(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes", null);
         }
         if (verifier != null) {
             SignatureVerifier.Verdict verdict = verifier.verify(body,
                     RequestCredentials.header(exchange, SignatureVerifier.ED25519_HEADER),
                     RequestCredentials.header(exchange, SignatureVerifier.RSA_HEADER));
             if (!verdict.valid()) {
-                return answer(exchange, callback, 401, "rejected", verdict.reason(), null);
+                return answer.now(exchange, callback, 401, "rejected", verdict.reason(), null);
             }
         }
         String text;
@@ -92,19 +91,19 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
             text = utf8(body);
             event = mapper.readTree(text);
         } catch (CharacterCodingException e) {
-            return answer(exchange, callback, 400, "rejected", "body is not valid UTF-8", null);
+            return answer.now(exchange, callback, 400, "rejected", "body is not valid UTF-8", null);
         } catch (JacksonException e) {
-            return answer(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage(), null);
+            return answer.now(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage(), null);
         }
         if (event == null || !event.isObject()) {
-            return answer(exchange, callback, 400, "rejected", "the body is not a JSON object", null);
+            return answer.now(exchange, callback, 400, "rejected", "the body is not a JSON object", null);
         }
         String type = GhlEventReader.text(event, "type");
         if (type == null) {
-            return answer(exchange, callback, 400, "rejected", "missing field type", null);
+            return answer.now(exchange, callback, 400, "rejected", "missing field type", null);
         }
         if (!GhlEventTypes.isHandled(type)) {
-            return answer(exchange, callback, 200, "ignored", null, PLAIN_TYPE.matcher(type).matches() ? type : "other");
+            return answer.now(exchange, callback, 200, "ignored", null, PLAIN_TYPE.matcher(type).matches() ? type : "other");
         }
         InboxEvent inboxEvent;
         Refusal refusal;
@@ -112,44 +111,16 @@ public final class GhlWebhookIntake extends AsyncProcessorSupport {
             inboxEvent = GhlEventReader.read(event, type, text);
             refusal = gate.check(event, type);
         } catch (GhlEventReader.BadEvent e) {
-            return answer(exchange, callback, 400, "rejected", e.getMessage(), type);
+            return answer.now(exchange, callback, 400, "rejected", e.getMessage(), type);
         }
         if (refusal != null) {
-            return refuse(exchange, callback, refusal, type);
+            return answer.refuseNow(exchange, callback, refusal, type);
         }
         if (pending.get() >= maxPending) {
-            return answer(exchange, callback, 429, "retry-later", "the inbox holds " + maxPending
+            return answer.now(exchange, callback, 429, "retry-later", "the inbox holds " + maxPending
                     + " unprocessed events (intake.max-pending)", type);
         }
-        writer.submit(inboxEvent).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((outcome, error) -> {
-                    if (error != null) {
-                        respond(exchange, 429, "retry-later", "the event could not be stored", type);
-                    } else if (outcome == InboxWriter.Outcome.DUPLICATE) {
-                        respond(exchange, 200, "duplicate", null, type);
-                    } else {
-                        respond(exchange, 200, "accepted", null, type);
-                    }
-                    callback.done(false);
-                });
-        return false;
-    }
-
-    /** Answers at once: the exchange is done synchronously. */
-    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason, String type) {
-        respond(exchange, status, outcome, reason, type);
-        callback.done(true);
-        return true;
-    }
-
-    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal, String type) {
-        answer.refuse(exchange, refusal, type);
-        callback.done(true);
-        return true;
-    }
-
-    private void respond(Exchange exchange, int status, String outcome, String reason, String type) {
-        answer.respond(exchange, status, outcome, reason, type);
+        return answer.whenStored(writer, inboxEvent, writeTimeout, exchange, callback, "event", type);
     }
 
     private static String utf8(byte[] body) throws CharacterCodingException {

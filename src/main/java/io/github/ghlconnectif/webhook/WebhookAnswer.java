@@ -1,9 +1,14 @@
 package io.github.ghlconnectif.webhook;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.ghlconnectif.inbox.InboxEvent;
+import io.github.ghlconnectif.inbox.InboxWriter;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -27,6 +32,40 @@ public final class WebhookAnswer {
         this.sender = sender;
         this.mapper = mapper;
         this.counters = counters;
+    }
+
+    /** Answers at once, for an asynchronous processor: the exchange is done synchronously. */
+    public boolean now(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason,
+            String type) {
+        respond(exchange, status, outcome, reason, type);
+        callback.done(true);
+        return true;
+    }
+
+    /** Refuses at once, for an asynchronous processor. */
+    public boolean refuseNow(Exchange exchange, AsyncCallback callback, Refusal refusal, String type) {
+        refuse(exchange, refusal, type);
+        callback.done(true);
+        return true;
+    }
+
+    /**
+     * Stores the event and answers once it is stored: 200 accepted or duplicate, 429 when it could not be stored within
+     * {@code timeout} (GHL sends a webhook again only after a 429). The exchange is done asynchronously.
+     *
+     * @param what the event's name in the answer's reason ({@code event}, {@code action})
+     */
+    public boolean whenStored(InboxWriter writer, InboxEvent event, Duration timeout, Exchange exchange,
+            AsyncCallback callback, String what, String type) {
+        writer.submit(event).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
+            if (error != null) {
+                respond(exchange, 429, "retry-later", "the " + what + " could not be stored", type);
+            } else {
+                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null, type);
+            }
+            callback.done(false);
+        });
+        return false;
     }
 
     /** Answers a refused request and counts it by its reason. */

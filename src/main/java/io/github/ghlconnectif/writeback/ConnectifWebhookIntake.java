@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -71,26 +70,27 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
         if (RequestCredentials.inQuery(exchange)) {
-            return refuse(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
+            return answer.refuseNow(exchange, callback, Refusal.CREDENTIAL_IN_QUERY, null);
         }
         if (token == null) {
-            return answer(exchange, callback, 404, "rejected", "the Connectif webhook is off: set connectif.webhook.token");
+            return answer.now(exchange, callback, 404, "rejected", "the Connectif webhook is off: set connectif.webhook.token",
+                    null);
         }
         String given = RequestCredentials.header(exchange, TOKEN_HEADER);
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            return answer(exchange, callback, 401, "rejected", "missing or wrong " + TOKEN_HEADER);
+            return answer.now(exchange, callback, 401, "rejected", "missing or wrong " + TOKEN_HEADER, null);
         }
         byte[] body = Optional.ofNullable(message.getBody(byte[].class)).orElse(new byte[0]);
         if (body.length > maxBodyBytes) {
-            return answer(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes");
+            return answer.now(exchange, callback, 413, "rejected", "body over " + maxBodyBytes + " bytes", null);
         }
         JsonNode request;
         try {
             request = mapper.readTree(body);
         } catch (JacksonException e) {
-            return answer(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage());
+            return answer.now(exchange, callback, 400, "rejected", "malformed JSON: " + e.getOriginalMessage(), null);
         } catch (IOException e) {
-            return answer(exchange, callback, 400, "rejected", "unreadable body");
+            return answer.now(exchange, callback, 400, "rejected", "unreadable body", null);
         }
         // a known action names the counted series; anything else is counted as unknown
         String action = request != null && request.isObject() ? WriteAction.find(text(request, "action"))
@@ -99,33 +99,25 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
         try {
             event = read(request, new String(body, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            return answer(exchange, callback, 400, "rejected", e.getMessage(), action);
+            return answer.now(exchange, callback, 400, "rejected", e.getMessage(), action);
         }
         if (WriteAction.find(event.type()).filter(allowed::contains).isEmpty()) {
-            return refuse(exchange, callback, Refusal.ACTION_NOT_ALLOWED, action);
+            return answer.refuseNow(exchange, callback, Refusal.ACTION_NOT_ALLOWED, action);
         }
         String location = event.locationId();
         if (location == null) {
             Set<String> all = served.all();
             if (all.size() > 1) {
-                return answer(exchange, callback, 400, "rejected", "missing field locationId (this connector serves "
+                return answer.now(exchange, callback, 400, "rejected", "missing field locationId (this connector serves "
                         + all.size() + " locations)", action);
             }
             location = all.isEmpty() ? null : all.iterator().next();
         }
         if (location == null || !served.serves(location)) {
-            return refuse(exchange, callback, Refusal.LOCATION_NOT_SERVED, action);
+            return answer.refuseNow(exchange, callback, Refusal.LOCATION_NOT_SERVED, action);
         }
         event = new InboxEvent(event.eventKey(), event.source(), event.type(), location, event.contactKey(), event.payload());
-        writer.submit(event).orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((outcome, error) -> {
-            if (error != null) {
-                respond(exchange, 429, "retry-later", "the action could not be stored", action);
-            } else {
-                respond(exchange, 200, outcome == InboxWriter.Outcome.DUPLICATE ? "duplicate" : "accepted", null, action);
-            }
-            callback.done(false);
-        });
-        return false;
+        return answer.whenStored(writer, event, writeTimeout, exchange, callback, "action", action);
     }
 
     /** Checks the action and its fields; the stored event is the request as received, its location null when unnamed. */
@@ -172,27 +164,6 @@ public final class ConnectifWebhookIntake extends AsyncProcessorSupport {
 
     static boolean isEmail(String text) {
         return text.length() <= MAX_EMAIL_LENGTH && EMAIL.matcher(text).matches();
-    }
-
-    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason) {
-        return answer(exchange, callback, status, outcome, reason, null);
-    }
-
-    private boolean answer(Exchange exchange, AsyncCallback callback, int status, String outcome, String reason,
-            String action) {
-        respond(exchange, status, outcome, reason, action);
-        callback.done(true);
-        return true;
-    }
-
-    private boolean refuse(Exchange exchange, AsyncCallback callback, Refusal refusal, String action) {
-        answer.refuse(exchange, refusal, action);
-        callback.done(true);
-        return true;
-    }
-
-    private void respond(Exchange exchange, int status, String outcome, String reason, String action) {
-        answer.respond(exchange, status, outcome, reason, action);
     }
 
     private static String text(JsonNode node, String field) {
