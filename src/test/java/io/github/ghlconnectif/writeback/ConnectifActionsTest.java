@@ -61,6 +61,20 @@ class ConnectifActionsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anActionIsAnsweredOnceStoredADuplicateAsSuchAndAnUnwritableStoreWith429() throws Exception {
+        start(Map.of("sync.dispatch-uri", "log:stored-only"));
+        String json = "{\"action\":\"add-tags\",\"eventId\":\"cnf-once\",\"ghlContactId\":\"" + CONTACT
+                + "\",\"tags\":[\"vip\"]}";
+        assertAnswer(action(json, WEBHOOK_TOKEN), 200, "{\"status\":\"accepted\"}");
+        assertAnswer(action(json, WEBHOOK_TOKEN), 200, "{\"status\":\"duplicate\"}");
+
+        connector.connector().store().close();
+
+        assertAnswer(action(json.replace("cnf-once", "cnf-store-down"), WEBHOOK_TOKEN), 429,
+                "{\"status\":\"retry-later\",\"reason\":\"the action could not be stored\"}");
+    }
+
+    @Test
     void everyActionCallsGhlAsItsSpecSays() throws Exception {
         start(Map.of("connectif.actions.allowed", String.join(",", WriteAction.ids())));
         ghl.stubFor(any(anyUrl()).willReturn(okJson("{\"succeded\":true}")));
