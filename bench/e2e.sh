@@ -30,6 +30,9 @@
 #                      (which refuses an agent): e.g. -agentpath:.../libasyncProfiler.so=start,event=cpu,file=...
 #   SYNC_CONCURRENCY   contacts processed at once (sync.concurrency; default 32)
 #   CONNECTOR_ENV      extra VAR=value settings of the connector, space separated
+#   FLOWS=0            the dispatcher hands each event to a no-op instead of the flows (nothing reaches GHL or
+#                      Connectif; a phase ends when the inbox is empty): what the intake, the store and the dispatcher
+#                      cost per event without the flows, e.g. PHASES=trickle FLOWS=0
 #   JFR=1              record the connector with Java Flight Recorder and summarise it
 #   NMT=1              native memory tracking: print the JVM's memory summary at the end of the run
 #   EXPERIMENT=NAME    measure the connector with the classes of bench/experiments/NAME/*.java in place of its own
@@ -57,6 +60,7 @@ SOAK_ROUNDS=${SOAK_ROUNDS:-50}
 MAX_AGE=${MAX_AGE:-}
 PURGE_CRON=${PURGE_CRON:-}
 H2_SETTINGS=${H2_SETTINGS:-}
+FLOWS=${FLOWS:-1}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-postgres}
@@ -120,6 +124,10 @@ CONNECTOR_ENV_ARR=(GHL_AUTH_MODE=private-token GHL_PRIVATE_TOKEN=bench GHL_LOCAT
     CAMEL_SERVER_PORT="$PORT" LOG_LEVEL=WARN SYNC_CONCURRENCY="$SYNC_CONCURRENCY" GHL_HTTP_TIMEOUT=900s
     "SYNC_RECONCILE_CRON=0 0 0 1 1 ? 2099" "${STORE_ENV[@]}" ${MAX_AGE:+GHL_WEBHOOK_MAX_AGE=$MAX_AGE}
     ${PURGE_CRON:+"STORE_PURGE_CRON=$PURGE_CRON"} $CONNECTOR_ENV)
+if [[ "$FLOWS" == 0 ]]; then
+    # a log endpoint below the connector's log level: the dispatcher claims, hands over and removes each event
+    CONNECTOR_ENV_ARR+=("SYNC_DISPATCH_URI=log:bench-no-flows?level=DEBUG")
+fi
 # shellcheck disable=SC2206
 JAVA_OPTS=($CONNECTOR_JAVA_OPTS)
 
@@ -158,7 +166,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
-    --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --soak-rounds "$SOAK_ROUNDS" --max-seconds 900 \
+    --flows "$([[ "$FLOWS" == 0 ]] && echo false || echo true)" --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --soak-rounds "$SOAK_ROUNDS" --max-seconds 900 \
     --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 

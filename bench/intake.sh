@@ -139,6 +139,8 @@ grep -q "started in" "$WORK/connector.log" || { echo "!! the connector did not s
 
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the load"
 echo "== load: $N measured + $WARMUP warm-up webhooks per target, $C in flight, $CLIENT_LOOPS client event loops"
+written_bytes() { awk '/^write_bytes/ {print $2}' "/proc/$CONNECTOR_PID/io" 2>/dev/null || echo 0; }
+WRITTEN_BEFORE=$(written_bytes)
 timeout 900 "${LOAD[@]}" load --keys "$WORK/keys" --n "$N" --c "$C" --warmup "$WARMUP" --contacts "$CONTACTS" \
     --client-loops "$CLIENT_LOOPS" --max-seconds 120 --summary "$WORK/summary.properties" \
     --target "bare=http://127.0.0.1:$BARE_PORT/webhooks/ghl" --pid "bare=$BARE_PID" \
@@ -146,6 +148,9 @@ timeout 900 "${LOAD[@]}" load --keys "$WORK/keys" --n "$N" --c "$C" --warmup "$W
 
 PEAK_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$CONNECTOR_PID/status" 2>/dev/null || echo "?")
 echo "connector peak RSS: $((PEAK_RSS_KB / 1024)) MB (VmHWM)"
+# what the store costs in writes: bytes the connector sent to the disk during the load (its warm-up and measured
+# webhooks, and the dispatcher emptying the inbox meanwhile), per webhook sent to it
+echo "connector wrote $(( ($(written_bytes) - WRITTEN_BEFORE) / (N + WARMUP) )) bytes to the disk per webhook during the load"
 
 stop "$BARE_PID" "bare endpoint"
 STOP_START=$(date +%s)
