@@ -166,7 +166,7 @@ echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB RAM, $
 echo "== connector: store $STORE, JVM ${JAVA_OPTS[*]}, sync.concurrency $SYNC_CONCURRENCY${CONNECTOR_ENV:+, $CONNECTOR_ENV}"
 "${TOOL[@]}" E2eBench --keys "$WORK/keys" --port "$PORT" --ghl-port "$GHL_PORT" --connectif-port "$CNF_PORT" \
     --n "$N" --contacts "$CONTACTS" --c "$C" --rate "$RATE" --stub-delay-ms "$STUB_DELAY_MS" \
-    --flows "$([[ "$FLOWS" == 0 ]] && echo false || echo true)" --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --soak-rounds "$SOAK_ROUNDS" --max-seconds 900 \
+    --flows "$FLOWS" --phases "$PHASES" --backlog "$BACKLOG" --trickle "$TRICKLE" --trickle-seconds "$TRICKLE_SECONDS" --soak-rounds "$SOAK_ROUNDS" --max-seconds 900 \
     --dir "$APP" --log "$WORK/connector.log" --pid-file "$WORK/connector.pid" --table "$WORK/table.md" "${STORE_ARGS[@]}" "${EXTRA_ARGS[@]}" \
     -- env "${CONNECTOR_ENV_ARR[@]}" java "${JAVA_OPTS[@]}" -jar ghl-connectif-sync.jar
 

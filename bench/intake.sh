@@ -97,7 +97,7 @@ echo "== connector: $SOURCE/target/ghl-connectif-sync.jar of $(date -u -r "$SOUR
 
 echo "== compiling bench/src into $WORK/classes"
 compile_bench "$WORK/classes" "$APP"
-CP="$WORK/classes:$APP/lib/*"
+CP="$WORK/classes:$APP/ghl-connectif-sync.jar:$APP/lib/*"
 LOAD=(java $LOAD_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" WebhookLoad)
 
 "${LOAD[@]}" keygen "$WORK/keys"
@@ -109,7 +109,7 @@ BARE_CHECKS=""
 if [[ "$BARE_VERIFY" == 1 ]]; then BARE_ARGS+=(--verify-key "$WORK/keys/public.b64"); BARE_CHECKS=", checking signatures"; fi
 echo "== starting the bare Vert.x endpoint on 127.0.0.1:$BARE_PORT (JVM $BARE_JAVA_OPTS$BARE_CHECKS)"
 # shellcheck disable=SC2086
-java $BARE_JAVA_OPTS -cp "$CP" WebhookLoad bare "${BARE_ARGS[@]}" >"$WORK/bare.log" 2>&1 &
+java $BARE_JAVA_OPTS -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" -cp "$CP" WebhookLoad bare "${BARE_ARGS[@]}" >"$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 
 if [[ -n "$EXPERIMENT" ]]; then apply_experiment "$EXPERIMENT" "$APP"; fi

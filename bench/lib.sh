@@ -35,8 +35,8 @@ copy_connector() { # source app: the built connector of source (jar, lib/, route
     unzip -tqq "$app/ghl-connectif-sync.jar" || { echo "!! the jar is incomplete (being rebuilt?): try again"; exit 1; }
 }
 
-compile_bench() { # classes app: bench/src compiled into classes, against the connector's libraries in app
-    javac -nowarn -d "$1" -cp "$2/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
+compile_bench() { # classes app: bench/src compiled into classes, against the connector and its libraries in app
+    javac -nowarn -d "$1" -cp "$2/ghl-connectif-sync.jar:$2/lib/*" bench/src/*.java 2>&1 | grep -v -E "warning|^Note:" || true
 }
 
 apply_experiment() { # name app: bench/experiments/name/*.java compiled against app and put into its jar, in place of the

@@ -224,7 +224,7 @@ public final class E2eBench {
         int maxSeconds = Integer.parseInt(o.getOrDefault("max-seconds", "300"));
         stubDelayMs = Integer.parseInt(o.getOrDefault("stub-delay-ms", "5"));
         storeProcess = o.getOrDefault("pg-database", "");
-        flows = Boolean.parseBoolean(o.getOrDefault("flows", "true"));
+        flows = !"0".equals(o.getOrDefault("flows", "1"));
 
         PrivateKey key = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(
                 Base64.getDecoder().decode(Files.readString(Path.of(o.get("keys"), "private.b64")).trim())));

@@ -44,7 +44,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import io.github.ghlconnectif.webhook.SignatureVerifier;
 
 /**
  * Load generator for {@code POST /webhooks/ghl}. Commands:
@@ -54,8 +54,8 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * <li>{@code freeport}: prints a free loopback port.</li>
  * <li>{@code bare --port P [--max-seconds S] [--verify-key FILE]}: a bare Vert.x endpoint that reads the body and
  * answers 200 {@code {"status":"accepted"}}; runs until killed, at most S seconds (default 900). With a public key
- * (a {@code public.b64} of keygen) it first checks each body's {@code X-GHL-Signature} as the connector does (Bouncy
- * Castle's Ed25519, the key's point computed once), on the event loop, and answers 401 to a bad one.</li>
+ * (a {@code public.b64} of keygen) it first checks each body's {@code X-GHL-Signature} with the connector's own
+ * {@code SignatureVerifier}, on the event loop, and answers 401 to a bad one.</li>
  * <li>{@code load --keys DIR --target NAME=URL [--target NAME=URL ...] [--n N] [--c C] [--warmup W] [--contacts K]
  * [--client-loops L] [--max-seconds S] [--summary FILE]}: pre-builds and pre-signs W + N unique ~1 KB GHL contact
  * webhooks, then for each target in order sends the W warm-up requests (not counted) and the N measured requests,
@@ -113,12 +113,8 @@ public final class WebhookLoad {
     // ---------------------------------------------------------------- bare endpoint
 
     private static void bare(int port, int maxSeconds, String verifyKeyFile) throws Exception {
-        Ed25519.PublicPoint key = null;
-        if (!verifyKeyFile.isEmpty()) {
-            byte[] encoded = Base64.getDecoder().decode(Files.readString(Path.of(verifyKeyFile)).trim());
-            key = Ed25519.validatePublicKeyFullExport(encoded, encoded.length - Ed25519.PUBLIC_KEY_SIZE);
-        }
-        Ed25519.PublicPoint verifyWith = key;
+        SignatureVerifier verifier = verifyKeyFile.isEmpty() ? null
+                : new SignatureVerifier(Files.readString(Path.of(verifyKeyFile)), null);
         Vertx vertx = Vertx.vertx();
         Buffer answer = Buffer.buffer("{\"status\":\"accepted\"}");
         AtomicLong received = new AtomicLong();
@@ -130,8 +126,8 @@ public final class WebhookLoad {
                         answered.incrementAndGet();
                         if (body.failed()) {
                             request.response().setStatusCode(400).end();
-                        } else if (verifyWith != null && !signed(body.result().getBytes(),
-                                request.getHeader("X-GHL-Signature"), verifyWith)) {
+                        } else if (verifier != null && !verifier.verify(body.result().getBytes(),
+                                request.getHeader(SignatureVerifier.ED25519_HEADER), null).valid()) {
                             request.response().setStatusCode(401).end();
                         } else {
                             request.response().putHeader("Content-Type", "application/json").end(answer);
@@ -142,20 +138,11 @@ public final class WebhookLoad {
                 + " requests received, " + answered.get() + " answered")));
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("bare Vert.x endpoint listening on 127.0.0.1:" + server.actualPort() + " with "
-                + VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE + " event loops" + (key != null ? ", checking signatures" : ""));
+                + VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE + " event loops" + (verifier != null ? ", checking signatures" : ""));
         System.out.flush();
         Thread.sleep(TimeUnit.SECONDS.toMillis(maxSeconds));
         System.out.println("bare endpoint: --max-seconds reached, exiting");
         System.exit(0);
-    }
-
-    private static boolean signed(byte[] body, String signature, Ed25519.PublicPoint key) {
-        try {
-            byte[] decoded = Base64.getDecoder().decode(signature == null ? "" : signature.trim());
-            return decoded.length == Ed25519.SIGNATURE_SIZE && Ed25519.verify(decoded, 0, key, body, 0, body.length);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     // ---------------------------------------------------------------- load
